@@ -17,6 +17,9 @@ class VoxtuneError(Exception):
         self.hint = hint
         super().__init__(str(self))
 
+    def __reduce__(self):  # survive the trip back from a worker process
+        return (_rebuild, (type(self), (self.what,), {"path": self.path, "hint": self.hint}))
+
     def __str__(self) -> str:
         text = self.what
         if self.path:
@@ -36,3 +39,25 @@ class InputError(VoxtuneError):
 
 class AccountingError(VoxtuneError):
     """A stage broke the rule that every item ends up in the output or in the ledger."""
+
+
+class ItemError(Exception):
+    """A problem with one item (one file, one transcript): it goes to the rejection ledger, the run goes on.
+
+    ``code`` is short and stable (``low_snr``, ``unreadable_audio``) so rejections can be counted by
+    reason; ``reason`` is the sentence a person reads, with the measured value; ``details`` holds the
+    measured numbers.
+    """
+
+    def __init__(self, code: str, reason: str, **details: object):
+        self.code = code
+        self.reason = reason
+        self.details = details
+        super().__init__(f"{code}: {reason}")
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), (self.code, self.reason), self.details))
+
+
+def _rebuild(cls: type[Exception], args: tuple, kwargs: dict) -> Exception:
+    return cls(*args, **kwargs)

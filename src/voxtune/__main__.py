@@ -1,0 +1,5 @@
+"""`python -m voxtune` runs the command line."""
+
+from voxtune.cli import main
+
+main()

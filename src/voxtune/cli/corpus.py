@@ -1,0 +1,31 @@
+"""`voxtune corpus info DIR`: what a prepared corpus holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from voxtune.cli.app import app
+
+corpus_app = typer.Typer(help="Inspect a prepared corpus.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("info")
+def info(
+    folder: Path = typer.Argument(..., help="Corpus folder written by `voxtune prepare`."),
+    split: str | None = typer.Option(None, help="Only this split (train / validation / test)."),
+) -> None:
+    """Hours, speakers, languages and a duration histogram."""
+    from voxtune.corpus import Corpus
+    from voxtune.ui.console import console
+    from voxtune.ui.tables import corpus_table, duration_histogram, rejections_table
+
+    corpus = Corpus.open(folder)
+    stats = corpus.stats(split)
+    console.print(corpus_table(stats, title=f"corpus {corpus.root}" + (f" ({split})" if split else "")))
+    console.print(duration_histogram(stats))
+    rejections = list(corpus.rejections())
+    if rejections:
+        console.print(rejections_table(rejections))

@@ -1,0 +1,1 @@
+"""The embedded demo: a generated multilingual corpus and `voxtune demo`, which runs the whole chain on it."""

@@ -1,0 +1,116 @@
+"""The steps `voxtune demo` runs, in order; each later part of voxtune adds its step here.
+
+A step reads what earlier steps wrote (through the context) and returns one summary line and the paths
+of its outputs, which the demo prints at the end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from voxtune.corpus.manifest import read_json, write_json
+
+
+@dataclass
+class StepResult:
+    step: str
+    summary: str
+    outputs: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class DemoContext:
+    out: Path
+    workers: int
+    seed: int
+    console: Console
+    results: dict[str, StepResult] = field(default_factory=dict)
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.out / "raw"
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.out / "corpus"
+
+    @property
+    def recipe_path(self) -> Path:
+        return self.out / "recipe.yaml"
+
+
+DemoStep = Callable[[DemoContext], StepResult]
+
+
+def generate_corpus(ctx: DemoContext) -> StepResult:
+    """Synthesise the raw demo corpus with espeak-ng (skipped when the same seed already made it)."""
+    from voxtune.demo.corpus import MANIFEST, build_demo_corpus
+
+    marker = ctx.raw_dir / "seed.json"
+    manifest = ctx.raw_dir / MANIFEST
+    if not (marker.is_file() and manifest.is_file() and read_json(marker) == {"seed": ctx.seed}):
+        build_demo_corpus(ctx.raw_dir, seed=ctx.seed)
+        write_json({"seed": ctx.seed}, marker)
+    rows = sum(1 for _ in manifest.open(encoding="utf-8"))
+    return StepResult("corpus", f"{rows} recordings in 7 languages (espeak-ng)", {"raw audio": ctx.raw_dir})
+
+
+def prepare_corpus(ctx: DemoContext) -> StepResult:
+    """Run the demo recipe (written next to the corpus so users can read and edit it)."""
+    from voxtune.cli.prepare import print_prepare_summary
+    from voxtune.prepare import load_recipe, run_recipe
+    from voxtune.ui.progress import StageProgress
+
+    if not ctx.recipe_path.is_file():
+        template = resources.files("voxtune.demo").joinpath("recipe.yaml").read_text(encoding="utf-8")
+        ctx.recipe_path.write_text(template, encoding="utf-8")
+    recipe = load_recipe(ctx.recipe_path)
+    with StageProgress() as progress:
+        result = run_recipe(recipe, ctx.corpus_dir, workers=ctx.workers, progress=progress)
+    print_prepare_summary(result)
+    return StepResult(
+        "prepare",
+        f"{result.items_out} items ({result.hours_out * 60:.1f} min), {result.rejected} rejected",
+        {"corpus": ctx.corpus_dir, "ledger": ctx.corpus_dir / "rejected.jsonl", "recipe": ctx.recipe_path},
+    )
+
+
+STEPS: list[tuple[str, DemoStep]] = [
+    ("corpus", generate_corpus),
+    ("prepare", prepare_corpus),
+]
+
+
+def run_demo(
+    out: str | Path, *, workers: int = 2, seed: int = 0, console: Console | None = None
+) -> list[StepResult]:
+    """Run every demo step in order into ``out``; re-running reuses finished work."""
+    ctx = DemoContext(out=Path(out).absolute(), workers=workers, seed=seed, console=console or Console())
+    ctx.out.mkdir(parents=True, exist_ok=True)
+    for name, step in STEPS:
+        ctx.console.rule(f"[bold]demo · {name}")
+        started = time.perf_counter()
+        result = step(ctx)
+        result.seconds = time.perf_counter() - started
+        ctx.results[name] = result
+    return list(ctx.results.values())
+
+
+def summary_table(results: list[StepResult]) -> Table:
+    table = Table(title="voxtune demo", title_justify="left")
+    table.add_column("step")
+    table.add_column("result")
+    table.add_column("time", justify="right")
+    table.add_column("outputs", overflow="fold")
+    for result in results:
+        outputs = "\n".join(f"{label}: {path}" for label, path in result.outputs.items())
+        table.add_row(result.step, result.summary, f"{result.seconds:.1f} s", outputs)
+    return table

@@ -1,0 +1,5 @@
+"""Built-in prepare stages, one module each; importing this package registers them all."""
+
+from voxtune.prepare.stages import ingest
+
+__all__ = ["ingest"]

@@ -1,0 +1,1 @@
+"""What users see in the terminal: progress bars and summary tables (rich)."""
