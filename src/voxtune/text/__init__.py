@@ -1,0 +1,1 @@
+"""Text processing for speech corpora: phonemes, per-word language tags, script checks."""
