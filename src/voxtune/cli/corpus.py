@@ -29,3 +29,16 @@ def info(
     rejections = list(corpus.rejections())
     if rejections:
         console.print(rejections_table(rejections))
+
+
+@corpus_app.command("report")
+def report(
+    folder: Path = typer.Argument(..., help="Corpus folder written by `voxtune prepare`."),
+    samples: int = typer.Option(12, min=0, help="How many random items get an audio player."),
+) -> None:
+    """(Re)write report.html: composition, quality distributions, rejections, sample players."""
+    from voxtune.reports.corpus_report import write_corpus_report
+    from voxtune.ui.console import console
+
+    path = write_corpus_report(folder, samples=samples)
+    console.print(f"[bold]report[/] {path}")

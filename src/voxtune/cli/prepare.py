@@ -44,6 +44,9 @@ def print_prepare_summary(result) -> None:  # type: ignore[no-untyped-def]
         f"[bold green]corpus[/] {corpus.root}  ·  {result.items_out} items, {result.hours_out:.2f} h"
         f"  ·  {len(rejections)} rejected (see {corpus.ledger_path.name})"
     )
+    report = corpus.root / "report.html"
+    if report.is_file():
+        console.print(f"[bold]report[/] {report}")
 
 
 @app.command()

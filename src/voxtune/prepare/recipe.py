@@ -36,6 +36,9 @@ class RecipeSettings(StrictModel):
     ray_address: str | None = None
     chunk_size: int = Field(32, ge=1, le=100_000)
     seed: int = 0
+    report: bool = True
+    """Write report.html (plots, rejected items, sample players) when the run ends."""
+    report_samples: int = Field(12, ge=0, le=500)
     stages: list[dict[str, Any]] = Field(min_length=1)
 
 

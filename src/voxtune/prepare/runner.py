@@ -400,6 +400,11 @@ class _Runner:
         )
         with atomic_output(self.corpus_dir / "recipe.yaml") as tmp:
             tmp.write_text(yaml.safe_dump(self.recipe.as_dict(), sort_keys=False, allow_unicode=True))
+        settings = self.recipe.settings
+        if settings.report:
+            from voxtune.reports.corpus_report import write_corpus_report
+
+            write_corpus_report(self.corpus_dir, samples=settings.report_samples, seed=settings.seed)
         current = {spec.folder_name for spec in self.recipe.stages}
         for parent in (self.corpus_dir / STAGES_DIR, self.corpus_dir / AUDIO_DIR):
             for folder in parent.iterdir() if parent.is_dir() else ():
