@@ -5,6 +5,7 @@ under these names, so a stage, an exporter and a trainer agree on where a value 
 
 On the cut (``cut.custom``):
     SOURCE        original input the cut came from (file path or URL), for the ledger and reports
+    SOURCE_META   what the source said about itself (yt-dlp title, uploader, licence, page URL, ...)
     SYNTHETIC     True when the audio was synthesised (provenance, so training can mix or filter it)
     STAGES        names of the prepare stages that produced this cut, in order (provenance)
     QUALITY       dict of measured quality scores (snr_wada_db, clipping_ratio, dnsmos_ovrl, ...)
@@ -32,6 +33,7 @@ from typing import Any
 from lhotse.cut import Cut
 
 SOURCE = "source"
+SOURCE_META = "source_meta"
 SYNTHETIC = "synthetic"
 STAGES = "stages"
 QUALITY = "quality"

@@ -1,4 +1,8 @@
-"""ingest: find input audio (a folder tree or a table manifest) and turn each file into a cut."""
+"""ingest: find input audio (a folder tree, a table manifest or a list of URLs) and make each file a cut.
+
+Files libsndfile cannot read (m4a, webm, ...) are decoded once with the ffmpeg binary from
+imageio-ffmpeg into FLAC under the stage's audio folder; URLs are downloaded there with yt-dlp.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,25 @@ from pathlib import Path
 from typing import Literal
 
 from voxtune.config import RecipePath
+from voxtune.corpus import fields
 from voxtune.errors import ItemError
 from voxtune.prepare.registry import register_stage
 from voxtune.prepare.stage import SourceItem, SourceStage, StageConfig, StageOutput
 from voxtune.sources.folder import folder_items
 from voxtune.sources.items import AUDIO_EXTENSIONS, cut_from_file
-from voxtune.sources.table import TABLE_SUFFIXES, table_items
+from voxtune.sources.table import table_items
+from voxtune.sources.transcode import NEEDS_FFMPEG, transcode_to_flac
+from voxtune.sources.urls import download_audio, read_url_list, url_items
 
 
 class IngestConfig(StageConfig):
     path: RecipePath
-    """A folder of audio files, or a csv/tsv/jsonl manifest naming them."""
-    format: Literal["auto", "folder", "table"] = "auto"
-    """``auto`` picks ``folder`` for a directory and ``table`` for a manifest file."""
+    """A folder of audio files, a csv/tsv/jsonl manifest naming them, or a text file of URLs."""
+    format: Literal["auto", "folder", "table", "urls"] = "auto"
+    """``auto`` picks ``folder`` for a directory, ``urls`` for a .urls/.txt file, else ``table``."""
     audio_root: RecipePath | None = None
     """Folder that relative audio paths in a manifest start from (default: the manifest's folder)."""
-    extensions: list[str] = list(AUDIO_EXTENSIONS)
+    extensions: list[str] = [*AUDIO_EXTENSIONS, *NEEDS_FFMPEG]
     recursive: bool = True
     language: str | None = None
     """Language of every item that does not name its own."""
@@ -42,28 +49,44 @@ class Ingest(SourceStage):
         config = self.config
         kind = config.format
         if kind == "auto":
-            kind = "table" if config.path.suffix.lower() in TABLE_SUFFIXES else "folder"
+            suffix = config.path.suffix.lower()
+            kind = "folder" if config.path.is_dir() else "urls" if suffix in (".urls", ".txt") else "table"
+        if kind == "urls":
+            return url_items(read_url_list(config.path))
         if kind == "table":
             return table_items(config.path, config.audio_root)
         return folder_items(config.path, tuple(config.extensions), config.recursive)
 
     def load(self, item: SourceItem) -> StageOutput:
+        source = str(item["source"])
+        metadata: dict[str, object] = {}
+        if source.startswith(("http://", "https://")):
+            path, metadata = download_audio(source, self.context.audio_dir / "downloads", item["id"])
+        else:
+            path = Path(source)
+        if path.suffix.lower() in NEEDS_FFMPEG:
+            path = transcode_to_flac(path, self.context.audio_dir / "decoded" / f"{item['id']}.flac")
+        extra = dict(item.get("extra") or {})
         text = item.get("text")
         if "sidecar" in item:
             text = _read_sidecar(Path(item["sidecar"]))
         speaker = item.get("speaker") or self.config.speaker
         if speaker == "{folder}":
             speaker = item.get("folder")
-        return cut_from_file(
-            Path(item["source"]),
+        cut = cut_from_file(
+            path,
             item["id"],
             text=text,
             speaker=None if speaker is None else str(speaker),
             language=item.get("language") or self.config.language,
             words=item.get("words"),
-            extra=item.get("extra"),
+            extra=extra or None,
+            source=source,
             synthetic=self.config.synthetic,
         )
+        if metadata:
+            fields.cut_custom(cut)[fields.SOURCE_META] = metadata
+        return cut
 
 
 def _read_sidecar(path: Path) -> str:
