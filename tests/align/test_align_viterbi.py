@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -255,3 +256,14 @@ def test_half_precision_emissions_are_aligned_in_float32():
     path = [0, 1, 0, 2, 2, 0]
     result = ctc_forced_align(favouring(path, 3).half(), [1, 2])
     assert result.frame_labels.tolist() == path
+
+
+def test_torch_thread_count_is_restored_after_concurrent_alignments():
+    before = torch.get_num_threads()
+    generator = torch.Generator().manual_seed(11)
+    log_probs = torch.log_softmax(torch.randn(300, 10, generator=generator), 1)
+    targets = [int(t) for t in torch.randint(1, 10, (40,), generator=generator)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: ctc_forced_align(log_probs, targets), range(8)))
+    assert torch.get_num_threads() == before
+    assert all(torch.equal(r.frame_labels, results[0].frame_labels) for r in results)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -228,27 +229,35 @@ class _Graph:
         return int(self.labels.shape[0])
 
 
+_thread_lock = threading.Lock()
+_single_threaded_loops = 0
+_saved_thread_count = 0
+
+
 @contextmanager
 def _few_threads_for_small_steps(device: torch.device, num_states: int) -> Iterator[None]:
     """Run the frame loop single-threaded on CPU when each step is small.
 
     Each step touches a few thousand numbers; splitting that over threads costs more than it saves
-    (measured 5x slower with two busy cores), so the process-wide torch thread count is lowered for
-    the duration of the loop and restored after.
+    (measured 5x slower with two busy cores), so the process-wide torch thread count is lowered
+    while any such loop runs and restored when the last one ends.
     """
-    if (
-        device.type != "cpu"
-        or num_states > SINGLE_THREAD_MAX_STATES
-        or torch.get_num_threads() == 1
-    ):
+    global _single_threaded_loops, _saved_thread_count
+    if device.type != "cpu" or num_states > SINGLE_THREAD_MAX_STATES:
         yield
         return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
+    with _thread_lock:
+        if _single_threaded_loops == 0:
+            _saved_thread_count = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _single_threaded_loops += 1
     try:
         yield
     finally:
-        torch.set_num_threads(previous)
+        with _thread_lock:
+            _single_threaded_loops -= 1
+            if _single_threaded_loops == 0:
+                torch.set_num_threads(_saved_thread_count)
 
 
 def _best_state_path(
