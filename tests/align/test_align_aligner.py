@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -10,65 +9,24 @@ import pytest
 import soundfile as sf
 import torch
 from transformers import (
-    Wav2Vec2Config,
     Wav2Vec2CTCTokenizer,
-    Wav2Vec2FeatureExtractor,
-    Wav2Vec2ForCTC,
     Wav2Vec2PhonemeCTCTokenizer,
-    Wav2Vec2Processor,
 )
 
+from support.tiny_ctc import save_tiny_ctc_model
 from voxtune.align.aligner import CtcAligner
 from voxtune.align.durations import count_frames, frame_durations
 from voxtune.align.errors import AlignmentError
 from voxtune.align.results import WordAlignment
 from voxtune.errors import InputError
 
-FSDD = Path("/work/shared/corpora/fsdd/recordings")
-SPECIALS = ["<pad>", "<s>", "</s>", "<unk>"]
 IPA = ["h", "ə", "l", "oʊ", "w", "ɜː", "d", "θ", "ɹ", "iː", "w", "ʌ", "n", "f", "ɔː", "tʃ"]
-
-
-def save_tiny_ctc_model(
-    folder: Path, tokens: list[str], tokenizer_class: type, *, layers: int
-) -> Path:
-    """A random wav2vec2 CTC model with the given vocabulary, saved with its processor."""
-    vocab = {token: index for index, token in enumerate(dict.fromkeys(SPECIALS + tokens))}
-    folder.mkdir(parents=True)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = tokenizer_class(str(folder / "vocab.json"))
-    features = Wav2Vec2FeatureExtractor(
-        feature_size=1,
-        sampling_rate=16000,
-        padding_value=0.0,
-        do_normalize=True,
-        return_attention_mask=True,
-    )
-    torch.manual_seed(0)
-    config = Wav2Vec2Config(
-        vocab_size=len(vocab),
-        hidden_size=16,
-        num_hidden_layers=layers,
-        num_attention_heads=2,
-        intermediate_size=32,
-        conv_dim=(8,) * 7,
-        num_conv_pos_embeddings=16,
-        num_conv_pos_embedding_groups=2,
-        feat_extract_norm="layer",
-        do_stable_layer_norm=True,
-        pad_token_id=vocab["<pad>"],
-    )
-    Wav2Vec2ForCTC(config).save_pretrained(folder)
-    Wav2Vec2Processor(feature_extractor=features, tokenizer=tokenizer).save_pretrained(folder)
-    return folder
 
 
 @pytest.fixture(scope="module")
 def char_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tokens = ["|", *"abcdefghijklmnopqrstuvwxyz'"]
-    return save_tiny_ctc_model(
-        tmp_path_factory.mktemp("m") / "chars", tokens, Wav2Vec2CTCTokenizer, layers=1
-    )
+    return save_tiny_ctc_model(tmp_path_factory.mktemp("m") / "chars", tokens, Wav2Vec2CTCTokenizer, layers=1)
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +35,9 @@ def char_aligner(char_model: Path) -> CtcAligner:
 
 
 @pytest.fixture(scope="module")
-def digits() -> tuple[np.ndarray, int]:
+def digits(fsdd_dir: Path) -> tuple[np.ndarray, int]:
     """About 1.5 s of real speech at 8 kHz: "three one four"."""
-    parts = [sf.read(FSDD / f"{digit}_jackson_0.wav", dtype="float32") for digit in (3, 1, 4)]
+    parts = [sf.read(fsdd_dir / f"{digit}_jackson_0.wav", dtype="float32") for digit in (3, 1, 4)]
     return np.concatenate([audio for audio, _ in parts]), parts[0][1]
 
 
@@ -126,9 +84,7 @@ def test_word_timings_are_ordered_and_inside_the_audio(char_aligner: CtcAligner,
     assert ["".join(u.label for u in w.units) for w in result.words] == ["Three,", "one", "four!"]
     assert_well_formed(result)
     comma = result.words[0].units[-1]
-    assert (
-        comma.start == comma.end == result.words[0].units[-2].end
-    )  # punctuation: zero length, in place
+    assert comma.start == comma.end == result.words[0].units[-2].end  # punctuation: zero length, in place
     assert all(w.end > w.start for w in result.words)
     assert result.words[-1].end <= result.duration
     assert np.isfinite(result.log_prob) and result.log_prob < 0
@@ -141,8 +97,8 @@ def test_stars_report_unaligned_stretches_and_keep_every_word(char_aligner: CtcA
     assert_well_formed(result)
 
 
-def test_integer_pcm_aligns_like_float(char_aligner: CtcAligner):
-    path = FSDD / "7_lucas_3.wav"
+def test_integer_pcm_aligns_like_float(char_aligner: CtcAligner, fsdd_dir: Path):
+    path = fsdd_dir / "7_lucas_3.wav"
     as_int, rate = sf.read(path, dtype="int16")
     as_float, _ = sf.read(path, dtype="float32")
     from_int = char_aligner.align_words(as_int, rate, "seven")
@@ -152,9 +108,7 @@ def test_integer_pcm_aligns_like_float(char_aligner: CtcAligner):
 
 
 def test_long_audio_is_chunked_and_still_well_formed(char_model: Path, digits):
-    aligner = CtcAligner.from_pretrained(
-        char_model, chunk_seconds=3.0, context_seconds=1.0, batch_size=4
-    )
+    aligner = CtcAligner.from_pretrained(char_model, chunk_seconds=3.0, context_seconds=1.0, batch_size=4)
     audio, rate = digits
     long_audio = np.tile(audio, 8)  # about 12 s, four windows
     result = aligner.align_words(long_audio, rate, " ".join(["three one four"] * 8))
@@ -178,9 +132,7 @@ def test_chunked_alignment_equals_one_pass_for_a_model_of_limited_reach(tmp_path
         chunked.emissions(audio, rate), whole.emissions(audio, rate), rtol=0, atol=1e-5
     )
     text = "three one four"
-    assert timings(chunked.align_words(audio, rate, text)) == timings(
-        whole.align_words(audio, rate, text)
-    )
+    assert timings(chunked.align_words(audio, rate, text)) == timings(whole.align_words(audio, rate, text))
 
 
 def test_unknown_characters_are_an_item_error_naming_them(char_aligner: CtcAligner, digits):
@@ -191,8 +143,8 @@ def test_unknown_characters_are_an_item_error_naming_them(char_aligner: CtcAlign
     assert caught.value.details["tokens"] == ["1", "4"]
 
 
-def test_transcript_longer_than_the_audio_allows_is_an_item_error(char_aligner: CtcAligner):
-    audio, rate = sf.read(FSDD / "0_george_0.wav", dtype="float32")
+def test_transcript_longer_than_the_audio_allows_is_an_item_error(char_aligner: CtcAligner, fsdd_dir: Path):
+    audio, rate = sf.read(fsdd_dir / "0_george_0.wav", dtype="float32")
     with pytest.raises(AlignmentError) as caught:
         char_aligner.align_words(audio[: rate // 5], rate, "zero " * 10)
     assert caught.value.code == "target_too_long"
@@ -222,9 +174,7 @@ def test_phoneme_alignment_gives_units_that_become_exact_durations(tmp_path: Pat
     assert aligner.word_delimiter_id is None  # espeak phoneme models have no word delimiter
     audio, rate = digits
     phonemes = [["θ", "ɹ", "ˈ", "iː"], ["w", "ʌ", "n"], ["f", "ɔː", "ɹ"]]
-    result = aligner.align_phonemes(
-        audio, rate, phonemes, words=["three", "one", "four"], skip={"ˈ"}
-    )
+    result = aligner.align_phonemes(audio, rate, phonemes, words=["three", "one", "four"], skip={"ˈ"})
     assert [w.text for w in result.words] == ["three", "one", "four"]
     assert [[u.label for u in w.units] for w in result.words] == phonemes
     assert_well_formed(result)
@@ -234,9 +184,7 @@ def test_phoneme_alignment_gives_units_that_become_exact_durations(tmp_path: Pat
     samples_24k = round(len(audio) * 24000 / rate)
     total = count_frames(samples_24k, 300)
     spans = [(u.start, u.end) for u in result.units]
-    durations = frame_durations(
-        spans, total_frames=total, hop_length=300, sample_rate=24000, pad_edges=True
-    )
+    durations = frame_durations(spans, total_frames=total, hop_length=300, sample_rate=24000, pad_edges=True)
     assert len(durations) == len(spans) + 2
     assert sum(durations) == total
 

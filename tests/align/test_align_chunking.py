@@ -48,9 +48,7 @@ def test_wav2vec2_geometry_matches_transformers_frame_counts():
     assert [WAV2VEC2.num_frames(int(n)) for n in lengths] == expected
 
 
-@pytest.mark.parametrize(
-    ("samples", "chunk", "context"), [(16000, 7, 3), (16000, 1000, 5), (5000, 4, 0)]
-)
+@pytest.mark.parametrize(("samples", "chunk", "context"), [(16000, 7, 3), (16000, 1000, 5), (5000, 4, 0)])
 def test_windows_tile_every_frame_once_inside_the_audio(samples: int, chunk: int, context: int):
     windows = plan_windows(samples, WAV2VEC2, chunk_frames=chunk, context_frames=context)
     covered = []
@@ -60,9 +58,7 @@ def test_windows_tile_every_frame_once_inside_the_audio(samples: int, chunk: int
         frames_in_window = WAV2VEC2.num_frames(window.num_samples)
         assert 0 <= window.keep_start < window.keep_end <= frames_in_window
         assert window.keep_start <= context and frames_in_window - window.keep_end <= context
-        covered += range(
-            window.frame_start, window.frame_start + window.keep_end - window.keep_start
-        )
+        covered += range(window.frame_start, window.frame_start + window.keep_end - window.keep_start)
     assert covered == list(range(WAV2VEC2.num_frames(samples)))
 
 
@@ -80,9 +76,7 @@ def test_stitched_emissions_equal_one_pass_when_context_covers_the_reach(batch_s
             context_frames=model.reach,
             batch_size=batch_size,
         )
-        too_little = chunked_emissions(
-            audio, model, model.geometry, chunk_frames=7, context_frames=1
-        )
+        too_little = chunked_emissions(audio, model, model.geometry, chunk_frames=7, context_frames=1)
     assert stitched.shape == whole.shape
     torch.testing.assert_close(stitched, whole, rtol=0, atol=1e-5)
     assert (too_little - whole).abs().max() > 1e-3  # the test can tell a wrong context apart
@@ -100,9 +94,7 @@ def test_wav2vec2_without_attention_layers_stitches_exactly():
 
     with torch.inference_mode():
         whole = emit(audio[None])[0]
-        stitched = chunked_emissions(
-            audio, emit, WAV2VEC2, chunk_frames=23, context_frames=8, batch_size=2
-        )
+        stitched = chunked_emissions(audio, emit, WAV2VEC2, chunk_frames=23, context_frames=8, batch_size=2)
         short_context = chunked_emissions(audio, emit, WAV2VEC2, chunk_frames=23, context_frames=2)
     torch.testing.assert_close(stitched, whole, rtol=0, atol=1e-5)
     assert (short_context - whole).abs().max() > 1e-3
@@ -117,9 +109,7 @@ def test_a_model_that_breaks_the_geometry_is_reported():
 
 def test_audio_shorter_than_one_frame_is_refused():
     with pytest.raises(ValueError, match="shorter than one frame"):
-        chunked_emissions(
-            torch.randn(399), LocalConvModel(), WAV2VEC2, chunk_frames=5, context_frames=1
-        )
+        chunked_emissions(torch.randn(399), LocalConvModel(), WAV2VEC2, chunk_frames=5, context_frames=1)
 
 
 def _tiny_wav2vec2_config(layers: int) -> Wav2Vec2Config:

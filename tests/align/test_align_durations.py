@@ -24,9 +24,7 @@ def test_gaps_split_at_midpoints_edges_go_to_the_outer_units():
     # hop 300 at 24 kHz is 80 frames per second
     spans = [(0.10, 0.20), (0.30, 0.50)]
     assert frame_durations(spans, total_frames=60, hop_length=300, sample_rate=24000) == [20, 40]
-    padded = frame_durations(
-        spans, total_frames=60, hop_length=300, sample_rate=24000, pad_edges=True
-    )
+    padded = frame_durations(spans, total_frames=60, hop_length=300, sample_rate=24000, pad_edges=True)
     assert padded == [8, 12, 20, 20]
 
 
@@ -42,9 +40,7 @@ def test_durations_add_up_exactly_and_boundaries_stay_within_half_a_frame(seed: 
     assert sum(durations) == total
     assert len(durations) == len(spans) and min(durations) >= 0
     boundaries = np.cumsum(durations)[:-1]
-    true_midpoints = [
-        (end + start) / 2 * rate / hop for (_, end), (start, _) in itertools.pairwise(spans)
-    ]
+    true_midpoints = [(end + start) / 2 * rate / hop for (_, end), (start, _) in itertools.pairwise(spans)]
     assert np.all(np.abs(boundaries - np.array(true_midpoints)) <= 0.5 + 1e-9)
 
 
@@ -59,17 +55,13 @@ def test_minimum_frames_are_guaranteed_without_changing_the_total():
 
 def test_minimum_frames_that_cannot_fit_raise_an_item_error():
     with pytest.raises(AlignmentError) as caught:
-        frame_durations(
-            [(0.0, 0.1)] * 5, total_frames=8, hop_length=300, sample_rate=24000, min_frames=2
-        )
+        frame_durations([(0.0, 0.1)] * 5, total_frames=8, hop_length=300, sample_rate=24000, min_frames=2)
     assert caught.value.code == "durations_infeasible"
     assert caught.value.details == {"units": 5, "frames": 8}
 
 
 def test_spans_out_of_order_are_refused():
     with pytest.raises(ValueError, match="out of time order"):
-        frame_durations(
-            [(0.5, 0.6), (0.1, 0.2)], total_frames=80, hop_length=300, sample_rate=24000
-        )
+        frame_durations([(0.5, 0.6), (0.1, 0.2)], total_frames=80, hop_length=300, sample_rate=24000)
     with pytest.raises(ValueError, match="ends before"):
         frame_durations([(0.5, 0.4)], total_frames=80, hop_length=300, sample_rate=24000)

@@ -90,9 +90,7 @@ def test_matches_brute_force_over_all_paths(seed: int):
     for _ in range(40):
         num_frames = int(rng.integers(1, 7))
         num_classes = int(rng.integers(2, 4))
-        log_probs = torch.log_softmax(
-            torch.from_numpy(rng.normal(size=(num_frames, num_classes)) * 2), 1
-        )
+        log_probs = torch.log_softmax(torch.from_numpy(rng.normal(size=(num_frames, num_classes)) * 2), 1)
         targets = [int(t) for t in rng.integers(1, num_classes, size=int(rng.integers(0, 4)))]
         if seed % 2:  # sprinkle stars, never two in a row
             with_stars: list[int] = []
@@ -102,9 +100,7 @@ def test_matches_brute_force_over_all_paths(seed: int):
                 if token is not None:
                     with_stars.append(token)
             targets = with_stars
-        star = StarToken(
-            mode="max" if rng.random() < 0.5 else "logsumexp", penalty=float(rng.random() * 2)
-        )
+        star = StarToken(mode="max" if rng.random() < 0.5 else "logsumexp", penalty=float(rng.random() * 2))
         if num_frames < min_frames_needed(targets):
             with pytest.raises(AlignmentError):
                 ctc_forced_align(log_probs, targets, star=star)
@@ -114,9 +110,7 @@ def test_matches_brute_force_over_all_paths(seed: int):
         labels = tuple(num_classes if x == STAR else x for x in result.frame_labels.tolist())
         assert result.log_prob == pytest.approx(best, abs=1e-9)
         assert labels in best_paths
-        assert sum(table[t, label] for t, label in enumerate(labels)) == pytest.approx(
-            best, abs=1e-9
-        )
+        assert sum(table[t, label] for t, label in enumerate(labels)) == pytest.approx(best, abs=1e-9)
         checked += 1
     assert checked > 20
 
@@ -216,9 +210,7 @@ def test_impossible_emissions_raise_no_path():
 
 
 def test_alignment_error_survives_pickling():
-    error = AlignmentError(
-        "unknown_tokens", "2 characters are not in the vocabulary", tokens=["1", "2"]
-    )
+    error = AlignmentError("unknown_tokens", "2 characters are not in the vocabulary", tokens=["1", "2"])
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.code, copy.reason, copy.details) == (error.code, error.reason, error.details)
 
