@@ -202,7 +202,7 @@ def test_refuses_an_output_folder_that_is_not_a_corpus(tmp_path: Path, audio_fol
 
 
 def test_missing_and_empty_input_folders(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="input folder not found"):
+    with pytest.raises(InputError, match="input not found: no such folder or file"):
         run_recipe(load_recipe(make_recipe(tmp_path, tmp_path / "nowhere")), tmp_path / "c1")
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no audio files"):
@@ -226,3 +226,13 @@ def test_removed_stages_disappear_from_the_corpus(tmp_path: Path, audio_folder: 
     run_recipe(load_recipe(make_recipe(tmp_path, audio_folder)), tmp_path / "corpus")
     assert not (tmp_path / "corpus" / "stages" / "02_test_flaky").exists()
     assert len(manifest_lines(tmp_path / "corpus")) == 12
+
+
+def test_a_stage_failing_on_every_item_stops_the_run(tmp_path: Path) -> None:
+    from conftest import write_tone
+
+    for index in range(24):
+        write_tone(tmp_path / "many" / f"c{index:02d}.wav", seconds=0.2)
+    recipe = make_recipe(tmp_path, tmp_path / "many", "  - stage: test_always_crash", chunk_size=8)
+    with pytest.raises(VoxtuneError, match=r"failed on all of its first 24 items .*KeyError: 'missing_setting'"):
+        run_recipe(load_recipe(recipe), tmp_path / "corpus")

@@ -100,3 +100,13 @@ class KeepEvery(CorpusStage):
                 yield cut
             else:
                 yield Rejection(id=cut.id, code="test_thinned", reason="not an n-th item")
+
+
+@register_stage
+class AlwaysCrash(ItemStage):
+    """A stage with a bug that hits every item."""
+
+    name = "test_always_crash"
+
+    def process(self, cut: Cut) -> Cut:
+        raise KeyError("missing_setting")

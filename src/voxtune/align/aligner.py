@@ -108,9 +108,7 @@ class CtcAligner:
 
         try:
             processor = AutoProcessor.from_pretrained(str(name_or_path), revision=revision)
-            model = AutoModelForCTC.from_pretrained(
-                str(name_or_path), revision=revision, dtype=dtype
-            )
+            model = AutoModelForCTC.from_pretrained(str(name_or_path), revision=revision, dtype=dtype)
         except (OSError, ValueError) as error:
             raise InputError(
                 f"cannot load a CTC model and processor from {name_or_path}: {error}",
@@ -214,9 +212,7 @@ class CtcAligner:
 
         Normalisation happens once for the whole file, never per window.
         """
-        samples = (
-            audio.detach().cpu().numpy() if isinstance(audio, torch.Tensor) else np.asarray(audio)
-        )
+        samples = audio.detach().cpu().numpy() if isinstance(audio, torch.Tensor) else np.asarray(audio)
         if samples.ndim != 1:
             raise ValueError(f"audio must be mono 1-D samples, got shape {samples.shape}")
         if np.issubdtype(samples.dtype, np.integer):
@@ -231,9 +227,7 @@ class CtcAligner:
                 f"model frame ({self.geometry.receptive_field / self.sample_rate:.3f} s)",
                 seconds=samples.shape[0] / self.sample_rate,
             )
-        features = self.feature_extractor(
-            samples, sampling_rate=self.sample_rate, return_tensors="np"
-        )
+        features = self.feature_extractor(samples, sampling_rate=self.sample_rate, return_tensors="np")
         return torch.from_numpy(np.asarray(features["input_values"][0], dtype=np.float32))
 
     def _emit(self, batch: torch.Tensor) -> torch.Tensor:

@@ -51,9 +51,7 @@ class FrameGeometry:
         ``conv_stride``).
         """
         if len(kernels) != len(strides) or not kernels:
-            raise ValueError(
-                f"need one stride per kernel, got kernels {kernels} and strides {strides}"
-            )
+            raise ValueError(f"need one stride per kernel, got kernels {kernels} and strides {strides}")
         receptive_field, jump = 1, 1
         for kernel, stride in zip(kernels, strides, strict=True):
             receptive_field += (kernel - 1) * jump
@@ -136,9 +134,7 @@ def chunked_emissions(
             f"audio of {audio.shape[0]} samples is shorter than one frame "
             f"({geometry.receptive_field} samples)"
         )
-    windows = plan_windows(
-        audio.shape[0], geometry, chunk_frames=chunk_frames, context_frames=context_frames
-    )
+    windows = plan_windows(audio.shape[0], geometry, chunk_frames=chunk_frames, context_frames=context_frames)
     by_length: dict[int, list[Window]] = {}
     for window in windows:
         by_length.setdefault(window.num_samples, []).append(window)

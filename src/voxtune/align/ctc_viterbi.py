@@ -183,9 +183,7 @@ class _Graph:
     end_bias: torch.Tensor  # [S]: 0 where a path may end
 
     @classmethod
-    def build(
-        cls, targets: list[int], *, blank: int, star_column: int, device: torch.device
-    ) -> _Graph:
+    def build(cls, targets: list[int], *, blank: int, star_column: int, device: torch.device) -> _Graph:
         labels = [blank]
         for token in targets:
             labels += [star_column if token == STAR else token, blank]
@@ -295,9 +293,7 @@ def _best_state_path(
     for index in range(len(checkpoints) - 1, -1, -1):
         first = index * block  # frame whose score the checkpoint holds
         last = min(first + block, num_frames - 1)
-        pointers = torch.empty(
-            (last - first, num_states), dtype=torch.uint8, device=emissions.device
-        )
+        pointers = torch.empty((last - first, num_states), dtype=torch.uint8, device=emissions.device)
         running = checkpoints[index]
         for frame in range(first + 1, last + 1):
             running, choice = advance(running, frame)
@@ -354,9 +350,7 @@ def _describe_path(
         spans.append(TokenSpan(token=token, start=start, end=end, score=score))
 
     target_of_state = np.where(np.arange(num_states) % 2 == 1, (np.arange(num_states) - 1) // 2, -1)
-    token_of_state = np.array(
-        [blank] + [t for token in targets for t in (token, blank)], dtype=np.int64
-    )
+    token_of_state = np.array([blank] + [t for token in targets for t in (token, blank)], dtype=np.int64)
     return CtcAlignment(
         spans=spans,
         frame_labels=torch.from_numpy(token_of_state[states]),

@@ -27,9 +27,7 @@ def count_frames(num_samples: int, hop_length: int, *, centered: bool = True) ->
     TTS models use); ``n // hop`` with ``centered=False``, whole hops only (codec framing).
     """
     if num_samples < 0 or hop_length < 1:
-        raise ValueError(
-            f"need num_samples >= 0 and hop_length >= 1, got {num_samples}, {hop_length}"
-        )
+        raise ValueError(f"need num_samples >= 0 and hop_length >= 1, got {num_samples}, {hop_length}")
     return num_samples // hop_length + (1 if centered else 0)
 
 
@@ -51,9 +49,7 @@ def frame_durations(
     ``durations_infeasible``.
     """
     if total_frames < 0 or hop_length < 1 or sample_rate < 1 or min_frames < 0:
-        raise ValueError(
-            "total_frames and min_frames must be >= 0, hop_length and sample_rate >= 1"
-        )
+        raise ValueError("total_frames and min_frames must be >= 0, hop_length and sample_rate >= 1")
     if not spans:
         raise ValueError("no spans to share the frames between")
     for start, end in spans:
@@ -73,16 +69,13 @@ def frame_durations(
     if entries * min_frames > total_frames:
         raise AlignmentError(
             "durations_infeasible",
-            f"{entries} units need at least {min_frames} frames each "
-            f"but the audio has {total_frames}",
+            f"{entries} units need at least {min_frames} frames each but the audio has {total_frames}",
             units=entries,
             frames=total_frames,
         )
 
     boundaries = [0]
-    boundaries += [
-        min(total_frames, max(0, math.floor(t * frames_per_second + 0.5))) for t in inner
-    ]
+    boundaries += [min(total_frames, max(0, math.floor(t * frames_per_second + 0.5))) for t in inner]
     boundaries.append(total_frames)
     if min_frames:
         for i in range(1, len(boundaries) - 1):

@@ -76,9 +76,7 @@ def assemble_words(
                 timed.append(None)
                 continue
             span = alignment.spans[position]
-            timed.append(
-                (span.start * frame_seconds, span.end * frame_seconds, span.score, span.num_frames)
-            )
+            timed.append((span.start * frame_seconds, span.end * frame_seconds, span.score, span.num_frames))
         aligned = [t for t in timed if t is not None]
         if not aligned:
             units = tuple(AlignedUnit(label, previous_end, previous_end, 0.0) for label in labels)

@@ -28,9 +28,7 @@ UnitIds = list[list[int | None]]
 def vocabulary_case(vocab: Mapping[str, int]) -> Literal["upper", "lower"] | None:
     """Whether the vocabulary's letters are all upper case, all lower case, or mixed (None)."""
     letters = [
-        token
-        for token in vocab
-        if len(token) == 1 and token.isalpha() and token.lower() != token.upper()
+        token for token in vocab if len(token) == 1 and token.isalpha() and token.lower() != token.upper()
     ]
     if letters and all(token.isupper() for token in letters):
         return "upper"
@@ -77,9 +75,7 @@ def phoneme_ids(
     unknown: dict[str, list[str]] = {}
     for word in phonemes:
         if isinstance(word, str):
-            raise TypeError(
-                "phonemes must be a list of phonemes per word, e.g. [['h', 'ə', 'l', 'oʊ']]"
-            )
+            raise TypeError("phonemes must be a list of phonemes per word, e.g. [['h', 'ə', 'l', 'oʊ']]")
         ids: list[int | None] = []
         for phoneme in word:
             if phoneme in vocab:

@@ -270,6 +270,7 @@ class _Runner:
         for chunk_stats in executor.run(job, pending_chunks()):
             stats[chunk_stats.index] = chunk_stats
             self.progress.advance(chunk_stats.items_in)
+            _stop_if_every_item_errors(job, list(stats.values()))
         self._merge_parts(job, [stats[i] for i in sorted(stats)], report)
 
     def _merge_parts(self, job: StageJob, stats: list[ChunkStats], report: StageReport) -> None:
@@ -410,6 +411,31 @@ class _Runner:
             for folder in parent.iterdir() if parent.is_dir() else ():
                 if folder.is_dir() and folder.name not in current:
                     shutil.rmtree(folder)
+
+
+SYSTEMATIC_FAILURE_ITEMS = 20
+"""After this many items all failing with an unexpected error, a stage is stopped as broken."""
+
+
+def _stop_if_every_item_errors(job: StageJob, stats: list[ChunkStats]) -> None:
+    """One bad item goes to the ledger; every item failing the same way is a bug or a setup problem."""
+    seen = sum(s.items_in for s in stats)
+    errors = sum(s.by_code.get("stage_error", 0) for s in stats)
+    if seen >= SYSTEMATIC_FAILURE_ITEMS and errors >= seen:
+        example = next(
+            (
+                r
+                for s in sorted(stats, key=lambda s: s.index)
+                for r in read_ledger(part_files(job.parts_dir, s.index)[1])
+            ),
+            None,
+        )
+        first = f"{example.reason} at {example.details.get('at')}" if example else "?"
+        raise VoxtuneError(
+            f"stage '{job.stage_class.name}' failed on all of its first {seen} items with unexpected "
+            f"errors (first: {first})",
+            hint="This is a bug or a setup problem, not bad data; run with --debug for details",
+        )
 
 
 def _stamp(rejection: Rejection, stage: str) -> Rejection:

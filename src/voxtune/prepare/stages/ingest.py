@@ -12,7 +12,7 @@ from typing import Literal
 
 from voxtune.config import RecipePath
 from voxtune.corpus import fields
-from voxtune.errors import ItemError
+from voxtune.errors import InputError, ItemError
 from voxtune.prepare.registry import register_stage
 from voxtune.prepare.stage import SourceItem, SourceStage, StageConfig, StageOutput
 from voxtune.sources.folder import folder_items
@@ -48,6 +48,12 @@ class Ingest(SourceStage):
     def discover(self) -> Iterator[SourceItem]:
         config = self.config
         kind = config.format
+        if not config.path.exists():
+            raise InputError(
+                "input not found: no such folder or file",
+                path=config.path,
+                hint="Check the ingest stage's 'path'",
+            )
         if kind == "auto":
             suffix = config.path.suffix.lower()
             kind = "folder" if config.path.is_dir() else "urls" if suffix in (".urls", ".txt") else "table"
