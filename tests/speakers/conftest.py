@@ -8,19 +8,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-REPO = Path(__file__).resolve().parents[2]
-FSDD_PLACES = (
-    REPO.parent / "shared" / "corpora" / "fsdd" / "recordings",  # beside the main checkout
-    Path("/work/shared/corpora/fsdd/recordings"),  # beside a git worktree
-)
-
 
 @pytest.fixture(scope="session")
-def fsdd_recordings() -> Path:
-    for place in FSDD_PLACES:
-        if place.is_dir():
-            return place
-    pytest.skip(f"the FSDD recordings are not at {FSDD_PLACES[0]}")
+def fsdd_recordings(fsdd_dir: Path) -> Path:
+    return fsdd_dir
 
 
 @pytest.fixture(scope="module", autouse=True)
