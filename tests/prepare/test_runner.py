@@ -234,5 +234,6 @@ def test_a_stage_failing_on_every_item_stops_the_run(tmp_path: Path) -> None:
     for index in range(24):
         write_tone(tmp_path / "many" / f"c{index:02d}.wav", seconds=0.2)
     recipe = make_recipe(tmp_path, tmp_path / "many", "  - stage: test_always_crash", chunk_size=8)
-    with pytest.raises(VoxtuneError, match=r"failed on all of its first 24 items .*KeyError: 'missing_setting'"):
+    expected = r"failed on all of its first 24 items .*KeyError: 'missing_setting'"
+    with pytest.raises(VoxtuneError, match=expected):
         run_recipe(load_recipe(recipe), tmp_path / "corpus")
