@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+import support.stages  # noqa: F401  (registers the test-only stages for every test)
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -1,5 +1,5 @@
 """Built-in prepare stages, one module each; importing this package registers them all."""
 
-from voxtune.prepare.stages import align, ingest, language_tags, phonemise, split, validate_text
+from voxtune.prepare.stages import align, ingest, language_tags, phonemise, speakers, split, validate_text
 
-__all__ = ["align", "ingest", "language_tags", "phonemise", "split", "validate_text"]
+__all__ = ["align", "ingest", "language_tags", "phonemise", "speakers", "split", "validate_text"]
