@@ -59,3 +59,11 @@ def test_control_characters_are_rejected() -> None:
         clean_text("ab\x00c", "en")
     assert caught.value.code == "control_character"
     assert caught.value.details == {"character": "U+0000", "position": 2}
+
+
+def test_clean_text_passes_through_with_identity_spans() -> None:
+    text = "Plain text, 3 numbers: 1,250 and ధర ₹500."
+    cleaned = clean_text(text, "en")
+    assert cleaned.text == text
+    assert cleaned.starts == tuple(range(len(text)))
+    assert cleaned.ends == tuple(range(1, len(text) + 1))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from voxtune.text.normalise import normalise
+import random
+
+from voxtune.text.normalise import SUPPORTED_LANGUAGES, NormaliseError, normalise, realign_words
 
 
 def test_original_is_kept_next_to_the_spoken_text() -> None:
@@ -69,3 +71,37 @@ def test_unchanged_text_reports_no_change() -> None:
     result = normalise("Saya nak go to the mall lah", "ms")
     assert not result.changed
     assert [t.words for t in result.tokens] == [(w,) for w in result.original.split()]
+
+
+def test_empty_and_punctuation_only_text() -> None:
+    assert normalise("", "en").tokens == ()
+    assert normalise("   ", "en").text == ""
+    assert normalise("...", "en").text == ""
+    assert normalise("n° –", "fr").text == "n°"
+
+
+PIECES = [
+    "1", "12", "123", "2024", "0", "007", ".", ",", ":", "-", "–", "/", "(", ")", "+", "#", "%", "$",
+    "€", "RM", "kr", "kr.", "am", "pm", "Uhr", "h", "st", "er", "e", "ª", "º", "వ", "లో", "ke-", " ", " ",
+    " ", "a", "Oktober", "mai", "the", "in", "order", "1,250", "3,50", "2 500", "10:30", "9.15", "1.",
+    "n°", "'", '"', "!", "?", "…", "million", "Mio.", "k", "s", "-year", "½", "²", "é", "\u0301",
+]  # fmt: skip
+
+
+def test_invariants_hold_on_random_text() -> None:
+    """Seeded fuzzing: either a NormaliseError, or spans, words and realigned words stay consistent."""
+    rng = random.Random(7)
+    read = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 8)))
+        language = rng.choice(SUPPORTED_LANGUAGES)
+        try:
+            result = normalise(text, language)
+        except NormaliseError:
+            continue
+        read += 1
+        assert result.text == " ".join(result.words)
+        assert all(text[t.start : t.end] == t.text for t in result.tokens)
+        timed = [(w, float(i), i + 0.5) for i, w in enumerate(text.split())]
+        assert [w for w, _, _ in realign_words(timed, result)] == result.words
+    assert read > 500

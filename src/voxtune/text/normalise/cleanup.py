@@ -40,6 +40,11 @@ SPACE_DASHES = frozenset("\u2014\u2015\u2e3a\u2e3b")  # em dash, horizontal bar,
 APOSTROPHES = frozenset("\u2019\u02bc")
 TELUGU_DIGITS = {chr(0x0C66 + d): str(d) for d in range(10)}
 _GRAPHEME = regex.compile(r"\X")
+_NEEDS_CLEANING = regex.compile(
+    r"[^\P{Zs} ]|[\p{C}\p{Zl}\p{Zp}\u2014\u2015\u2e3a\u2e3b\u2019\u02bc\u0c66-\u0c6f\u20e3]"
+    r"|[\p{Extended_Pictographic}\p{Regional_Indicator}]|--"
+)
+"""Anything any cleanup rule touches; text without it (and already NFC) passes through unchanged."""
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]")
 
 
@@ -63,6 +68,8 @@ def is_emoji(cluster: str) -> bool:
 
 def clean_text(text: str, language: str, *, strip_emoji: bool = False) -> Cleaned:
     """Clean ``text`` for tokenising (see the module docstring for every rule)."""
+    if unicodedata.is_normalized("NFC", text) and not _NEEDS_CLEANING.search(text):
+        return Cleaned(text, tuple(range(len(text))), tuple(range(1, len(text) + 1)))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -69,6 +69,20 @@ class _Piece:
     trail: str = ""
 
 
+@dataclass(frozen=True)
+class _Start:
+    """Where a number expression's digits begin and what precedes them."""
+
+    currency: str | None
+    sign: bool
+    """A number sign ("#", "n°") before the digits."""
+    body_index: int
+    text: str
+    """The first chunk's text from the digits on (with "(" for an area code)."""
+    lead: str
+    area_code: bool = False
+
+
 @dataclass
 class _Units:
     """What follows a number and changes its reading."""
@@ -142,7 +156,7 @@ class _Reader:
         return words
 
     def _abbreviation(self, i: int) -> _Piece | None:
-        """ "Nr. 5" -> "Nummer fünf", "kl. 10.30" -> "klokka ti tretti" (only right before a number)."""
+        """Expand an abbreviation right before a number: "Nr. 5" -> "Nummer fünf", "kl." -> "klokka"."""
         chunk = self.chunks[i]
         table = self.lang.number_abbreviations
         trail = chunk.trail
@@ -165,7 +179,7 @@ class _Reader:
     # ---- numbers ------------------------------------------------------------------------------
 
     def _starts_number(self, chunk: Chunk) -> bool:
-        return bool(_NUMBER_START.match(chunk.core)) or self._split_prefix(chunk.core) is not None
+        return bool(chunk.core) and self._split_prefix(chunk.core) is not None
 
     def _split_prefix(self, core: str) -> tuple[str | None, bool, str] | None:
         """(currency code, number sign?, the rest) when ``core`` starts a number; None otherwise."""
@@ -194,6 +208,7 @@ class _Reader:
         return None
 
     def _number(self, i: int) -> _Piece | None:
+        """A number expression starting at chunk ``i``, or None when chunk ``i`` does not start one."""
         chunk = self.chunks[i]
         for pattern in self.lang.ordinal_patterns:
             match = pattern.fullmatch(chunk.core)
@@ -201,43 +216,37 @@ class _Reader:
                 context = build_context(self.chunks, i, i, self.lang)
                 words = self.lang.ordinal(int(match["n"]), context, match["suffix"])
                 return self._piece(i, i, words, "ordinal", chunk.lead, chunk.trail)
-        lead = chunk.lead
-        currency = self._currency_of(chunk)
-        following = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
-        if (
-            currency
-            and following is not None
-            and not following.lead
-            and _NUMBER_START.match(following.core)
-            and (not chunk.trail or (currency[1] and chunk.trail == "."))
-        ):
-            code, sign, body_index, first_text = currency[0], False, i + 1, following.core
-        elif (
-            lead.endswith("(")
-            and is_ascii_digits(chunk.core)
-            and chunk.trail == ")"
-            and following is not None
-            and _NUMBER_START.match(following.core)
-        ):
-            code, sign, body_index, first_text = None, False, i, f"({chunk.core})"
-            lead = lead[:-1]
-        else:
-            split = self._split_prefix(chunk.core)
-            if split is None:
-                return None
-            code, sign, first_text = split
-            body_index = i
-        area_code = first_text.startswith("(") and body_index == i and chunk.trail == ")"
-        runs = self._runs(body_index, first_text, "" if area_code else self.chunks[body_index].trail)
-        if area_code:
-            runs = [run for run in runs if run[0] > body_index]
+        start = self._number_start(i)
+        if start is None:
+            return None
+        runs = self._runs(
+            start.body_index, start.text, "" if start.area_code else self.chunks[start.body_index].trail
+        )
+        if start.area_code:  # "(310)" alone is a bracketed number, not a phone number
+            runs = [run for run in runs if run[0] > start.body_index]
         for n, (last, body, suffix) in enumerate(runs):
             try:
-                return self._finish(i, last, body, suffix, code, sign, lead)
+                return self._finish(i, last, body, suffix, start)
             except NormaliseError:
                 if n == len(runs) - 1:
                     raise
         return None
+
+    def _number_start(self, i: int) -> _Start | None:
+        """How the number at chunk ``i`` begins: a currency chunk ("RM 25"), an area code, or a prefix."""
+        chunk = self.chunks[i]
+        following = self.chunks[i + 1] if i + 1 < len(self.chunks) else None
+        starts_number = following is not None and not following.lead and _NUMBER_START.match(following.core)
+        currency = self._currency_of(chunk)
+        if currency and starts_number and (not chunk.trail or (currency[1] and chunk.trail == ".")):
+            return _Start(currency[0], False, i + 1, following.core, chunk.lead)
+        if chunk.lead.endswith("(") and is_ascii_digits(chunk.core) and chunk.trail == ")" and starts_number:
+            return _Start(None, False, i, f"({chunk.core})", chunk.lead[:-1], area_code=True)
+        split = self._split_prefix(chunk.core)
+        if split is None:
+            return None
+        code, sign, text = split
+        return _Start(code, sign, i, text, chunk.lead)
 
     def _runs(self, start: int, first_text: str, first_trail: str) -> list[tuple[int, str, str]]:
         """Candidate (last chunk, number text, glued suffix), longest first."""
@@ -268,9 +277,8 @@ class _Reader:
             j += 1
         return list(reversed(candidates))
 
-    def _finish(
-        self, i: int, last: int, body: str, suffix: str, code: str | None, sign: bool, lead: str
-    ) -> _Piece:
+    def _finish(self, i: int, last: int, body: str, suffix: str, start: _Start) -> _Piece:
+        """Read ``body`` (with its glued ``suffix``) and whatever unit follows it; chunks ``i..`` are used."""
         chunks, lang = self.chunks, self.lang
         trail = chunks[last].trail
         if trail[:1] in _LONE_DASHES:
@@ -281,42 +289,28 @@ class _Reader:
         shape = read_shape(
             body,
             lang,
-            identifier=sign or is_identifier_context(context, lang),
+            identifier=start.sign or is_identifier_context(context, lang),
             clock=is_clock_context(context, lang),
         )
-        if sign:
-            if (
-                suffix
-                or not isinstance(shape, Amount | DigitString)
-                or (isinstance(shape, Amount) and not (shape.plain_integer))
-            ):
-                raise NormaliseError(
-                    "malformed_number", f"cannot read the number '{body}{suffix}'", text=body
-                )
-            digits = shape.digits
-            spoken = (
-                lang.digits(digits)
-                if len(digits) >= 3 or digits.startswith("0")
-                else lang.cardinal(int(digits))
-            )
-            return self._piece(i, last, f"{lang.hash_word} {spoken}", "digits", lead, trail)
+        if start.sign:
+            return self._piece(i, last, self._numbered(shape, body, suffix), "digits", start.lead, trail)
 
         units = self._glued_units(shape, suffix, body) if suffix else self._following_units(last, shape)
         if units.consumed:
             last = units.consumed[-1]
             trail = units.trail
             context = build_context(chunks, i, last, lang)
-        if units.currency and code:
+        if units.currency and start.currency:
             raise NormaliseError("malformed_number", f"two currencies around '{body}'", text=body)
-        code = code or units.currency
+        code = start.currency or units.currency
         if code and trail[:2] in (",-", ",–"):  # "25,-": a whole amount
             trail = trail[2:]
+        if units.words is not None:
+            return self._piece(i, last, units.words, units.kind, start.lead, trail)
         scale = units.scale[0] if units.scale else None
         if units.scale and isinstance(shape, Amount) and not shape.fraction:  # "21 miljoner": multiply out
             value = shape.integer * units.scale[1]
             shape, scale = Amount(value, "", str(value), grouped=True, sign=shape.sign), None
-        if units.words is not None:
-            return self._piece(i, last, units.words, units.kind, lead, trail)
         if units.percent:
             words, kind = percent_words(shape, lang), "percent"
         elif code:
@@ -332,9 +326,23 @@ class _Reader:
             trail = trail[1:]
         else:
             words, kind = shape_words(shape, lang, context)
-        return self._piece(i, last, words, kind, lead, trail)
+        return self._piece(i, last, words, kind, start.lead, trail)
+
+    def _numbered(self, shape: Shape, body: str, suffix: str) -> str:
+        """Digits after a number sign: "#12345" -> "number one two three four five", "#1" -> "number one"."""
+        if suffix or not (
+            isinstance(shape, DigitString) or (isinstance(shape, Amount) and shape.plain_integer)
+        ):
+            raise NormaliseError(
+                "malformed_number", f"cannot read the number '{body}{suffix}'", text=body + suffix
+            )
+        digits = shape.digits
+        if len(digits) >= 3 or digits.startswith("0"):
+            return f"{self.lang.hash_word} {self.lang.digits(digits)}"
+        return f"{self.lang.hash_word} {self.lang.cardinal(int(digits))}"
 
     def _glued_units(self, shape: Shape, suffix: str, body: str) -> _Units:
+        """Units glued to the digits ("25%", "3,50€", "5k", "10am", "10h30", "1990s", "5-year-old", "5km")."""
         lang = self.lang
         low = suffix.lower()
         if suffix == "%":
@@ -398,17 +406,15 @@ class _Reader:
                 units.currency = after_currency[0]
                 return _consumed(units, last + 2, after.trail[1:] if after_currency[1] else after.trail)
             return _consumed(units, last + 1, trail)
-        period_key = (nxt.core + nxt.trail[:1]).lower().replace(".", "")
-        if nxt.core.lower().replace(".", "") in lang.am_pm or period_key in lang.am_pm:
-            key = nxt.core.lower().replace(".", "")
-            trail = nxt.trail[1:] if nxt.core.lower().endswith("m") and "." in nxt.core else nxt.trail
-            return _consumed(_Units(period=lang.am_pm[key]), last + 1, trail)
-        if low in lang.time_words_after and (isinstance(shape, Clock) or _small_integer(shape)):
+        clock_like = isinstance(shape, Clock) or _small_integer(shape)
+        if low.replace(".", "") in lang.am_pm and clock_like:  # the dot of "a.m." merges with a full stop
+            return _consumed(_Units(period=lang.am_pm[low.replace(".", "")]), last + 1, nxt.trail)
+        if low in lang.time_words_after and clock_like:
             return _consumed(_Units(clock_word=True), last + 1, nxt.trail)
         return _Units()
 
-    def _is_ordinal_dot(self, shape: Shape, last: int, context, trail: str) -> bool:
-        """ "3. Mai", "am 3. Tag", "3. plass": a dot after a small number followed by a word."""
+    def _is_ordinal_dot(self, shape: Shape, last: int, context: Context, trail: str) -> bool:
+        """Whether a dot makes a small number an ordinal: "3. Mai", "am 3. Tag", "3. plass"."""
         lang = self.lang
         if not (
             lang.ordinal_dot and trail.startswith(".") and isinstance(shape, Amount) and shape.plain_integer

@@ -15,7 +15,11 @@ CLOSING = frozenset(")]}\"'»”’›")
 SENTENCE = frozenset(".,;:!?…")
 ARTEFACTS = frozenset("*_•·‣◦#~|^`\\-–−")
 SENTENCE_END = frozenset(".!?…")
+KEPT_CLOSING = CLOSING | SENTENCE
 _WHITESPACE_CHUNK = re.compile(r"\S+")
+_ELLIPSIS = re.compile(r"\.{3,}")
+_DOUBLE_DOT = re.compile(r"(?<!\.)\.\.(?!\.)")
+_REPEATED_MARK = re.compile(r"([!?,;:…])\1+")
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,10 @@ def _is_edge(chunk: str, i: int, leading: bool) -> bool:
 
 def kept_punctuation(marks: str, opening: bool) -> str:
     """The punctuation worth keeping from a chunk edge, with artefacts dropped and repeats collapsed."""
-    allowed = OPENING if opening else CLOSING | SENTENCE
+    allowed = OPENING if opening else KEPT_CLOSING
     kept = "".join(ch for ch in marks if ch in allowed)
-    kept = re.sub(r"\.{3,}", "...", kept)
-    kept = re.sub(r"(?<!\.)\.\.(?!\.)", ".", kept)
-    return re.sub(r"([!?,;:…])\1+", r"\1", kept)
+    if len(kept) < 2:
+        return kept
+    kept = _ELLIPSIS.sub("...", kept)
+    kept = _DOUBLE_DOT.sub(".", kept)
+    return _REPEATED_MARK.sub(r"\1", kept)

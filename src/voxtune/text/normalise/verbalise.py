@@ -79,7 +79,7 @@ def shape_words(shape: Shape, language: Language, context: Context) -> tuple[str
 
 
 def range_words(shape: Range, language: Language) -> str:
-    """ "ten to twenty"; spans of years are read as years ("nineteen ninety to nineteen ninety-five")."""
+    """A range, "ten to twenty"; spans of years are read as years ("nineteen ninety to ... ninety-five")."""
     low, high = shape.low, shape.high
     if is_year_like(low) and (is_year_like(high) or len(high.digits) == 2):
         low_words = language.year(low.integer)
@@ -91,7 +91,7 @@ def range_words(shape: Range, language: Language) -> str:
 
 
 def percent_words(shape: Shape, language: Language) -> str:
-    """ "fifty percent", "ten to twenty percent"."""
+    """A percentage: "fifty percent", "ten to twenty percent"."""
     if isinstance(shape, Range):
         return f"{range_words(shape, language)} {language.percent_word}"
     if not isinstance(shape, Amount):

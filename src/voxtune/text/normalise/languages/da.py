@@ -158,7 +158,7 @@ class Danish(Language):
         return self.ordinal(n, context)
 
     def hyphen_compound(self, n: int, suffix: str) -> str:
-        """ "20-årig" -> "tyveårig"; decades ("1990'erne") have no reading here."""
+        """Glue the number to the word: "20-årig" -> "tyveårig" (decades like "1990'erne" are rejected)."""
         if n >= 1000:
             raise NormaliseError("unsupported_number_format", f"no reading for '{n}-{suffix}'")
         return cardinal_da(n).replace(" ", "") + suffix

@@ -80,7 +80,7 @@ class German(Language):
         return german_cardinal(n)
 
     def ordinal_words(self, n: int, context: Context, suffix: str = "") -> str:
-        """ "dritte", with the ending its article asks for: "am dritten", "dritter Oktober"."""
+        """The ordinal with the ending its article asks for: "am dritten", "der dritte", "dritter Oktober"."""
         base = num2words(n, lang="de", to="ordinal")
         before = context.previous[0] if context.previous else ""
         if before in WEAK_N_BEFORE:
@@ -95,7 +95,7 @@ class German(Language):
         return num2words(n, lang="de", to="year")
 
     def decade(self, n: int) -> str | None:
-        """ "1990er" -> "neunzehnhundertneunziger", "90er" -> "neunziger"."""
+        """Decades: "1990er" -> "neunzehnhundertneunziger", "90er" -> "neunziger"."""
         if n % 10:
             return None
         if 20 <= n <= 90:
@@ -105,7 +105,7 @@ class German(Language):
         return None
 
     def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """ "zehn Uhr dreißig", "ein Uhr"."""
+        """Clock times: "zehn Uhr dreißig", "ein Uhr"."""
         words = f"{self.cardinal(hour, attributive=True)} Uhr"
         return f"{words} {self.cardinal(minute)}" if minute else words
 

@@ -98,7 +98,7 @@ class English(Language):
         return num2words(n, lang="en", to="year").replace("oh-", "oh ").replace(",", "")
 
     def decade(self, n: int) -> str | None:
-        """ "1990s" -> "nineteen nineties", "1900s" -> "nineteen hundreds", "2000s" -> "two thousands"."""
+        """Decades: "1990s" -> "nineteen nineties", "1900s" -> "nineteen hundreds", "80s" -> "eighties"."""
         if n % 10:
             return None
         if 20 <= n <= 90:
@@ -113,7 +113,7 @@ class English(Language):
         return f"{head} {_plural_tens(n % 100)}"
 
     def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """ "ten thirty", "nine oh five", "ten o'clock", "ten a.m.", "fourteen hundred"."""
+        """Clock times: "ten thirty", "nine oh five", "ten o'clock", "ten a.m.", "fourteen hundred"."""
         words = english_cardinal(hour)
         if minute == 0:
             if period:
@@ -123,7 +123,7 @@ class English(Language):
         return f"{words} {period}" if period else words
 
     def day_of_month(self, n: int, context: Context) -> str:
-        """ "October 3" -> "October third"; "3 October" -> "the third of October"."""
+        """Dates: "October 3" -> "October third"; "3 October" -> "the third of October"."""
         ordinal = self.ordinal(n)
         if context.next_is_month:
             return f"{ordinal} of" if context.previous[:1] == ("the",) else f"the {ordinal} of"
@@ -131,5 +131,5 @@ class English(Language):
 
 
 def _plural_tens(n: int) -> str:
-    """ "nineties", "twenties" (tens only)."""
+    """Plural of a round ten: "nineties", "twenties"."""
     return english_cardinal(n)[:-1] + "ies"

@@ -112,7 +112,7 @@ class Spanish(Language):
         return " ".join(words)
 
     def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """ "diez y treinta", "una" (hours are feminine)."""
+        """Clock times: "diez y treinta", "una" (hours are feminine)."""
         words = re.sub(r"uno$", "una", spanish_cardinal(hour))
         return f"{words} y {spanish_cardinal(minute)}" if minute else words
 
@@ -122,7 +122,7 @@ class Spanish(Language):
         return super().count(n, one_word)
 
     def unit_after(self, amount_words: str, unit: str) -> str:
-        """ "un millón de euros": a round million takes "de"."""
+        """An amount and its unit; a round million takes "de": "un millón de euros"."""
         if amount_words.split()[-1] in ("millón", "millones"):
             return f"{amount_words} de {unit}"
         return f"{amount_words} {unit}"

@@ -17,7 +17,7 @@ def french_cardinal(n: int) -> str:
 
 
 def feminine(words: str) -> str:
-    """ "vingt et un" -> "vingt et une" (heures, livres)."""
+    """Feminine form before feminine nouns: "vingt et un" -> "vingt et une" (heures, livres)."""
     return re.sub(r"\bun$", "une", words)
 
 
@@ -81,7 +81,7 @@ class French(Language):
         return words.replace("vingtsième", "vingtième").replace("centsième", "centième")
 
     def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """ "dix heures trente", "une heure", "vingt et une heures"."""
+        """Clock times: "dix heures trente", "une heure", "vingt et une heures"."""
         noun = "heure" if hour <= 1 else "heures"
         words = f"{feminine(french_cardinal(hour))} {noun}"
         return f"{words} {french_cardinal(minute)}" if minute else words
@@ -96,7 +96,7 @@ class French(Language):
         return super().count(n, one_word)
 
     def unit_after(self, amount_words: str, unit: str) -> str:
-        """ "un million d'euros": a round million takes "de"."""
+        """An amount and its unit; a round million takes "de": "un million d'euros"."""
         return f"{amount_words} {_de(unit)}" if _ends_with_scale(amount_words) else f"{amount_words} {unit}"
 
 

@@ -145,19 +145,19 @@ class Luxembourgish(Language):
         return cardinal_lb(n)
 
     def ordinal_words(self, n: int, context: Context, suffix: str = "") -> str:
-        """ "drëtt"; "drëtten" before a month or after den/um/vum ("den drëtten Oktober")."""
+        """Base form "drëtt"; "drëtten" before a month or after den/um/vum ("den drëtten Oktober")."""
         base = ordinal_lb(n)
         before = context.previous[0] if context.previous else ""
         return base + "en" if context.next_is_month or before in DATE_ARTICLES else base
 
     def year(self, n: int) -> str:
-        """ "nonzénghonnertnéngannonzeg"; from 2000 like a cardinal."""
+        """Years 1100-1999 in hundreds ("nonzénghonnertnéngannonzeg"); from 2000 like a cardinal."""
         if 1100 <= n <= 1999:
             return below_100(n // 100) + "honnert" + (below_100(n % 100) if n % 100 else "")
         return self.cardinal(n)
 
     def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """ "zéng Auer drësseg"; Auer is feminine: "eng Auer", "zwou Auer"."""
+        """Clock times like "zéng Auer drësseg"; Auer is feminine: "eng Auer", "zwou Auer"."""
         hour_words = {1: "eng", 2: "zwou"}.get(hour) or cardinal_lb(hour)
         words = f"{hour_words} Auer"
         return f"{words} {cardinal_lb(minute)}" if minute else words

@@ -109,7 +109,7 @@ class Malay(Language):
         return cardinal_ms(n)
 
     def ordinal_words(self, n: int, context: Context, suffix: str = "") -> str:
-        """ "pertama", "kedua", "kedua puluh satu"; "1st" stays English ("first")."""
+        """Malay ordinals "pertama", "kedua", "kedua puluh satu"; "1st" stays English ("first")."""
         if suffix.lower() in ENGLISH_ORDINAL_ENDINGS:
             return English().ordinal(n, context, suffix)
         return "pertama" if n == 1 else "ke" + cardinal_ms(n)

@@ -155,7 +155,7 @@ class Norwegian(Language):
         return self.ordinal(n, context)
 
     def hyphen_compound(self, n: int, suffix: str) -> str:
-        """ "20-åring" -> "tjueåring"; decades ("1990-tallet") have no reading here."""
+        """Glue the number to the word: "20-åring" -> "tjueåring" (decades, "1990-tallet", are rejected)."""
         if n >= 1000:
             raise NormaliseError("unsupported_number_format", f"no reading for '{n}-{suffix}'")
         return cardinal_nb(n).replace(" ", "") + suffix

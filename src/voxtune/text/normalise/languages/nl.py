@@ -67,12 +67,12 @@ class Dutch(Language):
         return re.sub(r"(?<=\w)één", "een", num2words(n, lang="nl", to="ordinal"))
 
     def year(self, n: int) -> str:
-        """ "negentienhonderdnegenennegentig" (num2words writes the hundreds apart)."""
+        """Years in hundreds, one word: "negentienhonderdnegenennegentig"."""
         if 1100 <= n <= 1999:
             return num2words(n, lang="nl", to="year").replace(" ", "")
         return self.cardinal(n)
 
     def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """ "tien uur dertig", "één uur"."""
+        """Clock times: "tien uur dertig", "één uur"."""
         words = f"{dutch_cardinal(hour)} uur"
         return f"{words} {dutch_cardinal(minute)}" if minute else words

@@ -169,7 +169,7 @@ class Swedish(Language):
         return self.ordinal(n, context)
 
     def hyphen_compound(self, n: int, suffix: str) -> str:
-        """ "20-åring" -> "tjugoåring"; decades ("1990-talet") have no reading here."""
+        """Glue the number to the word: "20-åring" -> "tjugoåring" (decades, "1990-talet", are rejected)."""
         if n >= 1000:
             raise NormaliseError("unsupported_number_format", f"no reading for '{n}-{suffix}'")
         return cardinal_sv(n).replace(" ", "") + suffix

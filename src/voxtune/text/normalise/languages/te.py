@@ -120,14 +120,14 @@ class Telugu(Language):
         return ordinal_te(n)
 
     def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """ "పది గంటల ముప్పై నిమిషాలు", "పది గంటలు", "ఒంటి గంట"."""
+        """Clock times: "పది గంటల ముప్పై నిమిషాలు", "పది గంటలు", "ఒంటి గంట"."""
         hours = "ఒంటి గంట" if hour == 1 else f"{self.cardinal(hour)} {'గంటల' if minute else 'గంటలు'}"
         if not minute:
             return hours
         return f"{hours} {self.cardinal(minute, attributive=True)} {'నిమిషం' if minute == 1 else 'నిమిషాలు'}"
 
     def glue_suffix(self, n: int, suffix: str) -> str:
-        """ "2024లో" -> "రెండు వేల ఇరవై నాలుగులో"; a final plural scale word takes its oblique form."""
+        """Case ending glued on: "2024లో" -> "రెండు వేల ఇరవై నాలుగులో"; a final scale word goes oblique."""
         words = cardinal_te(n)
         words[-1] = OBLIQUE.get(words[-1], words[-1]) + suffix
         return " ".join(words)
