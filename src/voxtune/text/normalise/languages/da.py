@@ -1,0 +1,164 @@
+"""Danish: our own number words (num2words' Danish says "en millioner" and "ettusinde og et").
+
+Vigesimal tens (halvtreds, tres, halvfjerds, firs, halvfems), unit-og-ten compounds ("enogtyve"),
+"og" before the last part under 100 ("to tusind og fireogtyve"), years in hundreds ("nitten hundrede
+og nioghalvfems"), ordinal dot ("3. maj").
+"""
+
+from __future__ import annotations
+
+from voxtune.text.normalise.errors import NormaliseError
+from voxtune.text.normalise.languages.base import Context, Currency, Language
+
+UNITS = [
+    "nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv", "tretten",
+    "fjorten", "femten", "seksten", "sytten", "atten", "nitten",
+]  # fmt: skip
+TENS = {2: "tyve", 3: "tredive", 4: "fyrre", 5: "halvtreds", 6: "tres", 7: "halvfjerds", 8: "firs",
+        9: "halvfems"}  # fmt: skip
+ORDINAL_UNITS = [
+    "første", "anden", "tredje", "fjerde", "femte", "sjette", "syvende", "ottende", "niende", "tiende",
+    "ellevte", "tolvte", "trettende", "fjortende", "femtende", "sekstende", "syttende", "attende",
+    "nittende",
+]  # fmt: skip
+ORDINAL_TENS = {2: "tyvende", 3: "tredivte", 4: "fyrretyvende", 5: "halvtredsindstyvende",
+                6: "tresindstyvende", 7: "halvfjerdsindstyvende", 8: "firsindstyvende",
+                9: "halvfemsindstyvende"}  # fmt: skip
+ORDINAL_ROUND = {"hundrede": "hundrede", "tusind": "tusinde", "million": "millionte",
+                 "millioner": "millionte", "milliard": "milliardte", "milliarder": "milliardte"}  # fmt: skip
+SCALES = ((10**9, "milliard", "milliarder"), (10**6, "million", "millioner"))
+
+
+def below_100(n: int) -> str:
+    if n < 20:
+        return UNITS[n]
+    tens, unit = divmod(n, 10)
+    return (f"{UNITS[unit]}og" if unit else "") + TENS[tens]
+
+
+def below_1000(n: int, leading: bool) -> list[str]:
+    hundreds, rest = divmod(n, 100)
+    words = []
+    if hundreds:
+        if hundreds == 1:
+            words += ["hundrede"] if leading else ["et", "hundrede"]
+        else:
+            words += [UNITS[hundreds], "hundrede"]
+        if rest:
+            words.append("og")
+    if rest:
+        words.append(below_100(rest))
+    return words
+
+
+def cardinal_da(n: int) -> str:
+    if n == 0:
+        return UNITS[0]
+    words: list[str] = []
+    for scale, one, many in SCALES:
+        count, n = divmod(n, scale)
+        if count:
+            words += ["en", one] if count == 1 else [*below_1000(count, leading=True), many]
+    thousands, rest = divmod(n, 1000)
+    if thousands:
+        if thousands == 1:
+            words += ["et", "tusind"] if words else ["tusind"]
+        else:
+            words += [*below_1000(thousands, leading=not words), "tusind"]
+    if rest:
+        if words and rest < 100:
+            words.append("og")
+        words += below_1000(rest, leading=not words)
+    return " ".join(words)
+
+
+def ordinal_below_100(n: int) -> str:
+    if n < 20:
+        return ORDINAL_UNITS[n - 1]
+    tens, unit = divmod(n, 10)
+    return (f"{UNITS[unit]}og" if unit else "") + ORDINAL_TENS[tens]
+
+
+class Danish(Language):
+    """Danish (rigsdansk)."""
+
+    code = "da"
+    name = "Danish"
+    extra_punctuation = "«»‹›„"
+    digit_names = tuple(UNITS[:10])
+    decimal_separator = ","
+    group_separators = ". "
+    decimal_word = "komma"
+    fraction_as_number = True
+    minus_word = "minus"
+    plus_word = "plus"
+    percent_word = "procent"
+    and_word = "og"
+    range_word = "til"
+    money_joiner = "og"
+    currencies = {
+        "DKK": Currency("krone", "kroner", "øre", "øre"),
+        "NOK": Currency("norsk krone", "norske kroner", "øre", "øre"),
+        "SEK": Currency("svensk krone", "svenske kroner", "øre", "øre"),
+        "EUR": Currency("euro", "euro", "cent", "cent"),
+        "USD": Currency("dollar", "dollar", "cent", "cent"),
+        "GBP": Currency("pund", "pund", "penny", "pence", one_word="et"),
+    }
+    currency_symbols = {"kr": "DKK", "kr.": "DKK", "DKK": "DKK", "NOK": "NOK", "SEK": "SEK", "€": "EUR",
+                        "EUR": "EUR", "$": "USD", "USD": "USD", "£": "GBP", "GBP": "GBP"}  # fmt: skip
+    scale_words = {"million": ("millioner", 10**6), "millioner": ("millioner", 10**6),
+                   "milliard": ("milliarder", 10**9), "milliarder": ("milliarder", 10**9),
+                   "mio.": ("millioner", 10**6), "mia.": ("milliarder", 10**9)}  # fmt: skip
+    id_keywords = frozenset({
+        "ordre", "ordrenummer", "kode", "telefon", "tlf", "mobil", "postnummer", "konto", "kontonummer",
+        "reference", "kundenummer", "faktura", "fakturanummer", "billet", "booking", "bestilling",
+        "bestillingsnummer", "pin", "cpr", "sag", "sagsnummer",
+    })  # fmt: skip
+    weak_id_keywords = frozenset({"nummer", "nr"})
+    id_keyword_suffixes = ("nummer", "kode")
+    year_cues = frozenset({
+        "i", "år", "året", "siden", "fra", "til", "indtil", "efteråret", "foråret", "sommeren", "vinteren",
+    })  # fmt: skip
+    time_cues = frozenset({"klokken", "kl"})
+    months = frozenset({
+        "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+        "november", "december",
+    })  # fmt: skip
+    number_abbreviations = {"nr.": "nummer", "kl.": "klokken", "tlf.": "telefon"}
+    hash_word = "nummer"
+    ordinal_dot = True
+
+    def cardinal_words(self, n: int, attributive: bool = False) -> str:
+        return cardinal_da(n)
+
+    def ordinal_words(self, n: int, context: Context, suffix: str = "") -> str:
+        rest = n % 100
+        if rest == 0:
+            words = cardinal_da(n).split()
+            words[-1] = ORDINAL_ROUND.get(words[-1], words[-1])
+            return " ".join(words)
+        if n < 100:
+            return ordinal_below_100(n)
+        return f"{cardinal_da(n - rest)} og {ordinal_below_100(rest)}"
+
+    def year(self, n: int) -> str:
+        if 1100 <= n <= 1999:
+            head = f"{below_100(n // 100)} hundrede"
+            return f"{head} og {below_100(n % 100)}" if n % 100 else head
+        return self.cardinal(n)
+
+    def time(self, hour: int, minute: int, period: str | None = None) -> str:
+        """Read as written on a clock: "ti tredive", "ni nul fem", "ti"."""
+        hours = "et" if hour == 1 else self.cardinal(hour)
+        if minute == 0:
+            return hours
+        return f"{hours} " + (f"nul {UNITS[minute]}" if minute < 10 else below_100(minute))
+
+    def day_of_month(self, n: int, context: Context) -> str:
+        return self.ordinal(n, context)
+
+    def hyphen_compound(self, n: int, suffix: str) -> str:
+        """Glue the number to the word: "20-årig" -> "tyveårig" (decades like "1990'erne" are rejected)."""
+        if n >= 1000:
+            raise NormaliseError("unsupported_number_format", f"no reading for '{n}-{suffix}'")
+        return cardinal_da(n).replace(" ", "") + suffix
