@@ -1,5 +1,14 @@
 """Built-in prepare stages, one module each; importing this package registers them all."""
 
-from voxtune.prepare.stages import align, ingest, language_tags, phonemise, speakers, split, validate_text
+from voxtune.prepare.stages import (
+    align,
+    ingest,
+    language_tags,
+    normalise,
+    phonemise,
+    speakers,
+    split,
+    validate_text,
+)
 
-__all__ = ["align", "ingest", "language_tags", "phonemise", "speakers", "split", "validate_text"]
+__all__ = ["align", "ingest", "language_tags", "normalise", "phonemise", "speakers", "split", "validate_text"]
