@@ -36,14 +36,17 @@ from voxtune.audio.vad import (
     speech_regions,
 )
 
-FSDD = Path("/work/shared/corpora/fsdd/recordings")
+# The shared corpora live beside the checkout (as tests/conftest.py expects); --fsdd overrides.
+FSDD = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "fsdd" / "recordings"
 TARGET_RATE = 24_000
 
 
-def build_recording(seconds: float, seed: int = 0) -> np.ndarray:
+def build_recording(fsdd: Path, seconds: float, seed: int = 0) -> np.ndarray:
     """FSDD clips in random order with random pauses, 8 kHz mono float32."""
     rng = np.random.default_rng(seed)
-    files = sorted(FSDD.glob("*.wav"))
+    files = sorted(fsdd.glob("*.wav"))
+    if not files:
+        raise SystemExit(f"no FSDD recordings in {fsdd}: pass --fsdd DIR")
     pieces, total = [], 0
     while total < seconds * 8000:
         clip, _ = sf.read(files[int(rng.integers(len(files)))], dtype="float32")
@@ -69,10 +72,11 @@ def best_of(function: Callable[[], object], repeats: int = 3) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300.0)
+    parser.add_argument("--fsdd", type=Path, default=FSDD, help="folder of FSDD recordings")
     args = parser.parse_args()
     torch.set_num_threads(1)
     seconds = args.seconds
-    audio8k = build_recording(seconds)
+    audio8k = build_recording(args.fsdd, seconds)
     workdir = Path(tempfile.mkdtemp(prefix="voxtune-bench-"))
     source = write_audio(workdir / "source.wav", audio8k, 8000)
     audio24k = resample(audio8k, 8000, TARGET_RATE)
@@ -155,9 +159,7 @@ def silero_reference_rows(audio16k: np.ndarray, seconds: float) -> list[tuple[st
     rows = []
     start = time.perf_counter()
     get_speech_timestamps(torch.from_numpy(clip), jit, sampling_rate=16000)
-    rows.append(
-        ("silero get_speech_timestamps (JIT, 1 stream)", seconds / (time.perf_counter() - start))
-    )
+    rows.append(("silero get_speech_timestamps (JIT, 1 stream)", seconds / (time.perf_counter() - start)))
 
     for batch in (1, 16, 64):
         windows = clip[: clip.size // (512 * batch) * 512 * batch].reshape(batch, -1)
@@ -169,9 +171,7 @@ def silero_reference_rows(audio16k: np.ndarray, seconds: float) -> list[tuple[st
                 for i in range(0, steps.shape[1], 512):
                     jit(steps[:, i : i + 512], 16000)
 
-        rows.append(
-            (f"silero JIT per-window loop, B={batch}", windows.size / 16000 / best_of(stock, 1))
-        )
+        rows.append((f"silero JIT per-window loop, B={batch}", windows.size / 16000 / best_of(stock, 1)))
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = options.inter_op_num_threads = 1
@@ -189,9 +189,7 @@ def silero_reference_rows(audio16k: np.ndarray, seconds: float) -> list[tuple[st
                 _, state = session.run(None, {"input": x, "state": state, "sr": rate})
                 context = x[:, -64:]
 
-        rows.append(
-            (f"silero ONNX per-window loop, B={batch}", windows.size / 16000 / best_of(onnx, 1))
-        )
+        rows.append((f"silero ONNX per-window loop, B={batch}", windows.size / 16000 / best_of(onnx, 1)))
     sequence = load_silero_vad(sequence=True)
     rows.append(("silero ONNX sequence model, 1 stream", seconds / best_of(
         lambda: sequence.audio_forward(clip), 1)))  # fmt: skip

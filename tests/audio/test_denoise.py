@@ -43,8 +43,8 @@ def test_noise_sample_takes_the_pauses_without_their_edges(noisy):
     rate = clean.sample_rate
     spans = [Region(a, b) for a, b in clean.spans]
     sample = noise_sample(audio, rate, spans, guard_seconds=0.1)
-    expected = sum(round((b - 0.1) * rate) - round((a + 0.1) * rate) for a, b in
-                   [(0.0, clean.spans[0][0]), *clean.pauses, (clean.spans[-1][1], audio.size / rate)])  # fmt: skip
+    pauses = [(0.0, clean.spans[0][0]), *clean.pauses, (clean.spans[-1][1], audio.size / rate)]
+    expected = sum(round((b - 0.1) * rate) - round((a + 0.1) * rate) for a, b in pauses)
     assert sample.shape == (1, expected)
     assert np.sqrt(np.mean(sample**2)) == pytest.approx(0.01, rel=0.05)  # only the hiss
     assert noise_sample(audio, rate, [Region(0.0, audio.size / rate)]) is None

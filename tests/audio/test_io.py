@@ -16,7 +16,10 @@ from voxtune.audio.io import (
 )
 from voxtune.errors import ItemError
 
-FSDD_FILE = "/work/shared/corpora/fsdd/recordings/3_nicolas_7.wav"
+
+@pytest.fixture(scope="module")
+def fsdd_file(fsdd_dir):
+    return fsdd_dir / "3_nicolas_7.wav"
 
 
 def _stereo(rate: int = 16000, seconds: float = 1.5) -> np.ndarray:
@@ -31,9 +34,9 @@ def _ffmpeg_encode(source, target, *extra: str) -> None:
     subprocess.run([*command, str(target)], check=True)
 
 
-def test_reads_fsdd_as_channels_first_float32():
-    audio, rate = read_audio(FSDD_FILE)
-    reference, _ = sf.read(FSDD_FILE, dtype="int16")
+def test_reads_fsdd_as_channels_first_float32(fsdd_file):
+    audio, rate = read_audio(fsdd_file)
+    reference, _ = sf.read(fsdd_file, dtype="int16")
     assert rate == 8000
     assert audio.dtype == np.float32 and audio.shape == (1, len(reference))
     np.testing.assert_array_equal(audio[0], reference / 32768.0)
@@ -134,13 +137,13 @@ def test_missing_and_zero_byte_files(tmp_path):
     assert "0 bytes" in _expect(empty, "empty_file").reason
 
 
-def test_truncated_wav_is_caught_although_libsndfile_reads_it(tmp_path):
-    data = open(FSDD_FILE, "rb").read()
+def test_truncated_wav_is_caught_although_libsndfile_reads_it(tmp_path, fsdd_file):
+    data = fsdd_file.read_bytes()
     cut = tmp_path / "cut.wav"
     cut.write_bytes(data[: len(data) // 2])
     assert len(sf.read(str(cut))[0]) > 0  # libsndfile alone would hand back half the audio
     error = _expect(cut, "truncated_audio")
-    assert error.details["declared_seconds"] == pytest.approx(audio_info(FSDD_FILE).duration, 0.01)
+    assert error.details["declared_seconds"] == pytest.approx(audio_info(fsdd_file).duration, 0.01)
     header_only = tmp_path / "header.wav"
     header_only.write_bytes(data[:30])
     _expect(header_only, "truncated_audio")
@@ -158,11 +161,14 @@ def test_truncated_flac(tmp_path):
     assert error.details["declared_seconds"] == pytest.approx(3.0)
 
 
-def test_garbage_and_unsupported_files(tmp_path):
-    rng = np.random.default_rng(0)
-    garbage = tmp_path / "noise.wav"
-    garbage.write_bytes(rng.bytes(20000))
-    _expect(garbage, "corrupt_audio")
+@pytest.mark.parametrize("suffix", [".wav", ".flac", ".mp3", ".aac", ".m4a", ".ogg", ".webm"])
+def test_garbage_with_an_audio_suffix_is_corrupt(tmp_path, suffix):
+    garbage = tmp_path / f"noise{suffix}"
+    garbage.write_bytes(np.random.default_rng(0).bytes(30000))
+    _expect(garbage, "corrupt_audio")  # even where ffmpeg "detects" a format from a few bytes
+
+
+def test_non_audio_is_unsupported(tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("not audio at all\n" * 50)
     _expect(text, "unsupported_format")

@@ -53,17 +53,13 @@ def test_int16_source_clips_at_its_own_full_scale():
     expected = _expected_clipped_fraction(1.5, 1.0)
     assert clipping_ratio(clipped, reference="full_scale") == pytest.approx(expected, abs=0.01)
     as_float = clipped.astype(np.float32) / 32768
-    assert clipping_ratio(as_float, reference="full_scale") == clipping_ratio(
-        clipped, reference="full_scale"
-    )
+    assert clipping_ratio(as_float, reference="full_scale") == clipping_ratio(clipped, reference="full_scale")
 
 
 def test_one_sided_clipping_and_isolated_spikes():
     signal = _sine(220, 0.5)
     signal[signal > 0.3] = 0.3  # positive half only
-    assert clipping_ratio(signal) == pytest.approx(
-        _expected_clipped_fraction(0.5, 0.3) / 2, abs=0.01
-    )
+    assert clipping_ratio(signal) == pytest.approx(_expected_clipped_fraction(0.5, 0.3) / 2, abs=0.01)
     spikes = np.zeros(RATE, np.float32)
     spikes[::100] = 1.0  # single full-scale samples are not clipping runs
     assert clipping_ratio(spikes, reference="full_scale") == 0.0

@@ -48,7 +48,7 @@ def test_cuts_at_the_long_pause_near_the_target():
 def test_prefers_a_longer_pause_to_the_exact_target_length():
     regions = _regions((0, 3), (3.1, 6), (6.8, 9.5), (9.6, 12), (12.1, 15))
     plan = plan_segments(regions, min_seconds=5, max_seconds=12, target_seconds=9.0)
-    assert [s.speech[-1].end for s in plan.segments][0] == 6  # the 0.8 s pause, not 9.5 (0.1 s)
+    assert plan.segments[0].speech[-1].end == 6  # the 0.8 s pause, not 9.5 (0.1 s)
 
 
 def test_a_pause_longer_than_max_pause_always_splits():

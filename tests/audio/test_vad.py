@@ -144,16 +144,11 @@ def test_regions_recover_known_digit_positions(vad, utterance, capsys):
         for start, end in made.spans:
             digits += 1
             hits = [r for r in regions if r.start < end and r.end > start]
-            if (
-                len(hits) == 1
-                and sum(hits[0].start < e and hits[0].end > s for s, e in made.spans) == 1
-            ):
+            if len(hits) == 1 and sum(hits[0].start < e and hits[0].end > s for s, e in made.spans) == 1:
                 found += 1
                 start_errors.append(hits[0].start - start)
                 end_errors.append(hits[0].end - end)
-        false_alarms += sum(
-            not any(r.start < e and r.end > s for s, e in made.spans) for r in regions
-        )
+        false_alarms += sum(not any(r.start < e and r.end > s for s, e in made.spans) for r in regions)
     start_abs, end_abs = np.abs(start_errors), np.abs(end_errors)
     with capsys.disabled():
         print(

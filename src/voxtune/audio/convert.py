@@ -32,9 +32,7 @@ def as_channels_first(audio: np.ndarray) -> np.ndarray:
     if audio.ndim == 1:
         return audio[None, :]
     if audio.ndim != 2:
-        raise ValueError(
-            f"audio must be (channels, samples) or (samples,), got shape {audio.shape}"
-        )
+        raise ValueError(f"audio must be (channels, samples) or (samples,), got shape {audio.shape}")
     return audio
 
 

@@ -127,14 +127,12 @@ def read_audio_blocks(
         yield block
 
 
-def write_audio(
-    path: str | Path, audio: np.ndarray, sample_rate: int, *, subtype: str = "PCM_16"
-) -> Path:
+def write_audio(path: str | Path, audio: np.ndarray, sample_rate: int, *, subtype: str = "PCM_16") -> Path:
     """Write ``audio`` (channels, samples) or (samples,) as WAV or FLAC, atomically.
 
-    The file appears complete or not at all (temp file in the same folder, then ``os.replace``), so
-    a killed run never leaves half a file behind. PCM subtypes clip to [-1, 1] first, because
-    libsndfile would otherwise wrap out-of-range floats around.
+    The file appears complete or not at all (a temporary file beside it, then one rename), so a
+    killed run never leaves half a file behind. PCM subtypes clip
+    to [-1, 1] first, because libsndfile would otherwise wrap out-of-range floats around.
     """
     path = Path(path)
     fmt = WRITE_FORMATS.get(path.suffix.lower())
@@ -152,13 +150,14 @@ def write_audio(
     if subtype != "FLOAT":
         data = np.clip(data, -1.0, 1.0)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # Not corpus.manifest.atomic_output: importing that package pulls in lhotse (seconds).
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     try:
-        sf.write(temp_name, data.T, int(sample_rate), subtype=subtype, format=fmt)
-        Path(temp_name).replace(path)
+        sf.write(temporary, data.T, int(sample_rate), subtype=subtype, format=fmt)
+        Path(temporary).replace(path)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
     return path
 
@@ -166,9 +165,7 @@ def write_audio(
 # --- soundfile backend -------------------------------------------------------------------------
 
 
-def _read_soundfile(
-    path: Path, info: AudioInfo, offset: float, duration: float | None
-) -> np.ndarray:
+def _read_soundfile(path: Path, info: AudioInfo, offset: float, duration: float | None) -> np.ndarray:
     start = min(round(offset * info.sample_rate), info.frames)
     wanted = info.frames - start
     if duration is not None:
@@ -317,22 +314,19 @@ def _ffmpeg_info(path: Path) -> AudioInfo:
     if stream is None:
         if "Input #0" not in text:
             raise _unreadable(path, _last_line(text))
+        if "misdetection possible" in text or ": Audio:" in text:
+            # ffmpeg guessed a format from a few bytes, or found audio it cannot describe.
+            raise _unreadable(path, "ffmpeg finds no decodable audio stream")
         if path.suffix.lower() in AUDIO_SUFFIXES:
-            raise AudioReadError(
-                "no_audio_stream", "the file holds no audio stream", path=str(path)
-            )
+            raise AudioReadError("no_audio_stream", "the file holds no audio stream", path=str(path))
         raise _unreadable(path, "ffmpeg finds no audio stream in it")
     codec, rate, layout = stream.group(1), int(stream.group(2)), stream.group(3).strip()
     channels = _channels_of_layout(layout)
     if channels is None:
-        raise AudioReadError(
-            "unsupported_format", f"unknown channel layout {layout!r}", path=str(path)
-        )
+        raise AudioReadError("unsupported_format", f"unknown channel layout {layout!r}", path=str(path))
     duration_match = _DURATION.search(text)
     if duration_match is None:
-        raise AudioReadError(
-            "corrupt_audio", "ffmpeg reports no duration for this file", path=str(path)
-        )
+        raise AudioReadError("corrupt_audio", "ffmpeg reports no duration for this file", path=str(path))
     hours, minutes, seconds = duration_match.groups()
     duration = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
     fmt = _INPUT_FORMAT.search(text)
@@ -365,9 +359,7 @@ def _ffmpeg_command(path: Path, offset: float, duration: float | None) -> list[s
 
 
 def _read_ffmpeg(path: Path, info: AudioInfo, offset: float, duration: float | None) -> np.ndarray:
-    result = subprocess.run(
-        _ffmpeg_command(path, offset, duration), capture_output=True, check=False
-    )
+    result = subprocess.run(_ffmpeg_command(path, offset, duration), capture_output=True, check=False)
     stderr = result.stderr.decode(errors="replace")
     samples = np.frombuffer(result.stdout, dtype="<f4")
     usable = len(samples) - len(samples) % info.channels
@@ -387,28 +379,25 @@ def _read_ffmpeg(path: Path, info: AudioInfo, offset: float, duration: float | N
 
 def _ffmpeg_blocks(path: Path, info: AudioInfo, block_frames: int) -> Iterator[np.ndarray]:
     block_bytes = block_frames * info.channels * 4
-    process = subprocess.Popen(
-        _ffmpeg_command(path, 0.0, None), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert process.stdout is not None and process.stderr is not None
     decoded = 0
-    try:
-        while True:
-            raw = process.stdout.read(block_bytes)
-            if not raw:
-                break
-            samples = np.frombuffer(raw, dtype="<f4")
-            samples = samples[: len(samples) - len(samples) % info.channels]
-            decoded += len(samples) // info.channels
-            yield samples.reshape(-1, info.channels).T.copy()
-        stderr = process.stderr.read().decode(errors="replace")
-        returncode = process.wait()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
+    # stderr goes to a file: a pipe nobody reads until the end could fill up and stall ffmpeg.
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(_ffmpeg_command(path, 0.0, None), stdout=subprocess.PIPE, stderr=errors)
+        assert process.stdout is not None
+        try:
+            while raw := process.stdout.read(block_bytes):
+                samples = np.frombuffer(raw, dtype="<f4")
+                samples = samples[: len(samples) - len(samples) % info.channels]
+                decoded += len(samples) // info.channels
+                yield samples.reshape(-1, info.channels).T.copy()
+            returncode = process.wait()
+        finally:
+            if process.poll() is None:  # the consumer stopped early
+                process.kill()
+                process.wait()
+            process.stdout.close()
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     seconds = decoded / info.sample_rate
     if returncode != 0 and not decoded:
         raise _unreadable(path, _last_line(stderr))

@@ -103,9 +103,7 @@ def frame_power_db(audio: np.ndarray, sample_rate: int, frame_seconds: float = 0
         frames = audio[:, None, :]
     else:
         frames = audio[:, : count * frame].reshape(audio.shape[0], count, frame)
-    power = np.einsum("cfn,cfn->f", frames, frames, dtype=np.float64) / (
-        frames.shape[0] * frames.shape[2]
-    )
+    power = np.einsum("cfn,cfn->f", frames, frames, dtype=np.float64) / (frames.shape[0] * frames.shape[2])
     with np.errstate(divide="ignore"):
         return 10.0 * np.log10(power)
 

@@ -80,8 +80,7 @@ def plan_segments(
         return SegmentPlan([], [])
     pauses = [speech[i + 1].start - speech[i].end for i in range(count - 1)]
     left_pad = [
-        min(pad_seconds, pauses[i - 1] / 2) if i else min(pad_seconds, speech[0].start)
-        for i in range(count)
+        min(pad_seconds, pauses[i - 1] / 2) if i else min(pad_seconds, speech[0].start) for i in range(count)
     ]
     right_pad = [
         min(pad_seconds, pauses[i] / 2)
@@ -112,12 +111,7 @@ def plan_segments(
             length = min(span + left_pad[first] + right_pad[last], max_seconds)
             if length < min_seconds:
                 continue
-            cost = (
-                best[first]
-                + ((length - target) / spread) ** 2
-                + edge_cost(first - 1)
-                + edge_cost(last)
-            )
+            cost = best[first] + ((length - target) / spread) ** 2 + edge_cost(first - 1) + edge_cost(last)
             if cost < best[end]:
                 best[end], choice[end] = cost, first
 
@@ -130,9 +124,7 @@ def plan_segments(
             dropped.append(end - 1)
             end -= 1
             continue
-        segments.append(
-            _padded_segment(speech[first:end], left_pad[first], right_pad[end - 1], max_seconds)
-        )
+        segments.append(_padded_segment(speech[first:end], left_pad[first], right_pad[end - 1], max_seconds))
         end = first
     segments.reverse()
     dropped.reverse()

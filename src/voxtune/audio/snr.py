@@ -97,8 +97,7 @@ def vad_snr(
     frames = power.size
     speech_frames = frame_mask(speech, frames, frame_seconds, min_overlap=0.5)
     guarded = [
-        Region(max(0.0, region.start - guard_seconds), region.end + guard_seconds)
-        for region in speech
+        Region(max(0.0, region.start - guard_seconds), region.end + guard_seconds) for region in speech
     ]
     noise_frames = ~frame_mask(guarded, frames, frame_seconds, min_overlap=1e-6)
     noise_seconds = noise_frames.sum() * frame_seconds

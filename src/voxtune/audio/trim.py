@@ -57,9 +57,7 @@ def trim_silence(
     if speech is not None:
         span = Region(min(r.start for r in speech), max(r.end for r in speech)) if speech else None
     else:
-        span = energy_speech_span(
-            audio, sample_rate, relative_db=relative_db, absolute_dbfs=absolute_dbfs
-        )
+        span = energy_speech_span(audio, sample_rate, relative_db=relative_db, absolute_dbfs=absolute_dbfs)
     if span is None or span.end <= 0 or span.start >= duration:
         peak = float(np.max(np.abs(audio))) if audio.size else 0.0
         raise NoSpeechError(

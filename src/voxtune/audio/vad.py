@@ -1,10 +1,12 @@
 """Voice activity detection with silero-vad, run on many 32 ms windows per call.
 
-silero-vad's own runners feed one 512-sample window per call (``get_speech_timestamps``: ~50-170x
-real time on one core here) or one stream per call (its ONNX models: ~300-750x). The network is a
-per-window convolutional encoder followed by one LSTM cell, so :class:`SileroVad` runs the shipped
-TorchScript model's own encoder on every window of every stream in a single batch and its LSTM
-weights as one ``torch.nn.LSTM`` over packed (ragged) sequences: same numbers, >1,500x real time.
+silero-vad's own runners feed one 512-sample window per call (``get_speech_timestamps``: ~100x real
+time on one core here; its JIT or ONNX model on (B, 512) windows of B streams: 150-1,100x) or one
+stream per call (its ONNX sequence model: ~700x). The network is a per-window convolutional encoder
+followed by one LSTM cell, so :class:`SileroVad` runs the shipped TorchScript model's own encoder on
+every window of every stream in one batch and its LSTM weights as one ``torch.nn.LSTM`` over packed
+(ragged) sequences: the same probabilities at ~1,400x, for one long stream or many short ones
+(``benchmarks/audio_functions.py``).
 
 Everything here works at 16 kHz mono; :func:`stream_speech_probabilities` resamples as it goes.
 """
@@ -101,9 +103,7 @@ class SileroVad:
         )
 
     @torch.inference_mode()
-    def __call__(
-        self, windows: Sequence[np.ndarray], state: VadState
-    ) -> tuple[list[np.ndarray], VadState]:
+    def __call__(self, windows: Sequence[np.ndarray], state: VadState) -> tuple[list[np.ndarray], VadState]:
         """Speech probability of each 512-sample window of each stream, and the state after them.
 
         ``windows[i]`` is stream i's next windows, shape (count_i, 512), count_i >= 1; ``state``
@@ -167,9 +167,7 @@ def speech_probabilities(
     vad = vad or default_vad()
     windowed = [windows_of(signal) for signal in signals]
     results: list[list[np.ndarray]] = [[] for _ in signals]
-    order = sorted(
-        (index for index, w in enumerate(windowed) if len(w)), key=lambda i: len(windowed[i])
-    )
+    order = sorted((index for index, w in enumerate(windowed) if len(w)), key=lambda i: len(windowed[i]))
     for group_start in range(0, len(order), streams_per_call):
         group = order[group_start : group_start + streams_per_call]
         state = vad.initial_state(len(group))
@@ -226,9 +224,7 @@ def stream_speech_probabilities(
             yield from run(pending[:whole])
             pending = pending[whole:]
     if resampler is not None:
-        pending = np.concatenate(
-            [pending, resampler.resample_chunk(np.zeros(0, np.float32), last=True)]
-        )
+        pending = np.concatenate([pending, resampler.resample_chunk(np.zeros(0, np.float32), last=True)])
     if pending.size:
         yield from run(windows_of(pending).reshape(-1))
 
@@ -262,8 +258,7 @@ def speech_regions(
     windows' span) caps the last region.
     """
     audio_samples = round(
-        (duration if duration is not None else len(probabilities) * WINDOW_SECONDS)
-        * VAD_SAMPLE_RATE
+        (duration if duration is not None else len(probabilities) * WINDOW_SECONDS) * VAD_SAMPLE_RATE
     )
     timestamps = _silero_timestamps_from_probs()(
         [float(p) for p in probabilities],
@@ -293,9 +288,7 @@ def detect_speech(
     return speech_regions(probabilities, duration=mono.size / sample_rate, **thresholds)
 
 
-def detect_speech_file(
-    path: str | Path, vad: SileroVad | None = None, **thresholds: float
-) -> list[Region]:
+def detect_speech_file(path: str | Path, vad: SileroVad | None = None, **thresholds: float) -> list[Region]:
     """Speech regions of an audio file of any length, streamed block by block."""
     probabilities = file_speech_probabilities(path, vad)
     return speech_regions(probabilities, duration=audio_info(path).duration, **thresholds)
