@@ -15,7 +15,9 @@ from voxtune.ui.console import hours
 def prepare_table(result: PrepareResult) -> Table:
     table = Table(title="prepare: per stage", title_justify="left")
     for column in ("stage", "status", "in", "out", "rejected", "audio in", "audio out", "time"):
-        table.add_column(column, justify="left" if column in ("stage", "status") else "right", no_wrap=column == "stage")
+        table.add_column(
+            column, justify="left" if column in ("stage", "status") else "right", no_wrap=column == "stage"
+        )
     for report in result.stages:
         table.add_row(
             f"{report.index:02d} {report.name}",
