@@ -28,7 +28,8 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     assert summary["stages"][0]["name"] == "ingest"
     ledger = [json.loads(line) for line in (out / "corpus" / "rejected.jsonl").read_text().splitlines()]
     codes = {entry["id"]: entry["code"] for entry in ledger}
-    assert codes["bad_corrupt"] == "unreadable_audio" and codes["bad_empty"] == "empty_file"
+    expected = json.loads((out / "raw" / "expected_rejections.json").read_text(encoding="utf-8"))
+    assert codes == expected  # every bad item rejected, for the reason it was built with, and nothing else
     again = subprocess.run(
         [sys.executable, "-m", "voxtune", "demo", "--out", str(out)],
         capture_output=True,
