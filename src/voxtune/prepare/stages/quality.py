@@ -51,6 +51,7 @@ class Quality(ItemStage):
     name = "quality"
     config_class = QualityConfig
     config: QualityConfig
+    torch_threads = 1
 
     def setup(self) -> None:
         self.vad = SileroVad()

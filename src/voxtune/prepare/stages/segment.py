@@ -55,6 +55,7 @@ class SegmentStage(ItemStage):
     name = "segment"
     config_class = SegmentConfig
     config: SegmentConfig
+    torch_threads = 1
 
     def setup(self) -> None:
         self.vad = SileroVad()

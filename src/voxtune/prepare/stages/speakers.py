@@ -64,6 +64,7 @@ class Speakers(ItemStage):
     name = "speakers"
     config_class = SpeakersConfig
     config: SpeakersConfig
+    torch_threads = 1
 
     def setup(self) -> None:
         self.embedder = load_embedder(self.config.backend, self.config.model, device=self.config.device)
