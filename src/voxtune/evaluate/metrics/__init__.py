@@ -1,0 +1,1 @@
+"""One module per metric; each is a pure function of arrays or strings plus a small result type."""
