@@ -55,13 +55,13 @@ def prepare_audio(
     if sample_rate <= 0:
         raise ValueError(f"sample_rate must be positive, got {sample_rate}")
     samples = np.asarray(audio)
+    if np.issubdtype(samples.dtype, np.integer):
+        samples = samples.astype(np.float32) / float(-np.iinfo(samples.dtype).min)
+    samples = samples.astype(np.float32, copy=False)
     if samples.ndim == 2:
         samples = samples.mean(axis=1) if samples.shape[1] > 0 else samples.reshape(-1)
     elif samples.ndim != 1:
         raise ValueError(f"{what} must be 1-D or (frames, channels), got shape {samples.shape}")
-    if np.issubdtype(samples.dtype, np.integer):
-        samples = samples.astype(np.float32) / float(-np.iinfo(samples.dtype).min)
-    samples = samples.astype(np.float32, copy=False)
     if samples.size == 0:
         raise UnscorableError("empty_audio", f"{what} has no samples")
     if not np.all(np.isfinite(samples)):

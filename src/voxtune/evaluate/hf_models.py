@@ -43,7 +43,7 @@ def load_pretrained(loader: Callable[..., T], model: str | Path, what: str, **kw
     source = resolve_model_source(model)
     try:
         return loader(source, **kwargs)
-    except (OSError, ValueError, KeyError) as error:
+    except Exception as error:  # any failure to build the model from that source is the input's
         raise InputError(
             f"could not load the {what} from {source!r}: {str(error).splitlines()[0]}",
             path=source if Path(source).exists() else None,

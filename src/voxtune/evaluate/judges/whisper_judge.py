@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from voxtune.evaluate.audio import SILENCE_PEAK_DBFS, peak_dbfs, prepare_audio
-from voxtune.evaluate.hf_models import load_pretrained
+from voxtune.evaluate.hf_models import load_pretrained, resolve_model_source
 
 LONG_FORM_S = 30.0
 _WHISPER_LANGUAGE = {"nb": "no"}  # Whisper names Norwegian (Bokmål) "no"
@@ -25,6 +25,7 @@ class WhisperJudge:
     """Whisper transcription; audio is resampled with soxr to the feature extractor's rate."""
 
     def __init__(self, model: str | Path, device: str = "cpu"):
+        resolve_model_source(model)  # a missing folder fails before the slow transformers import
         from transformers import pipeline
 
         self._pipe = load_pretrained(

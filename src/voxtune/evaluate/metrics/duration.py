@@ -48,11 +48,11 @@ def as_timed_token(item: TokenLike) -> TimedToken:
     """Read a :class:`TimedToken`, a ``(token, start_s, end_s)`` tuple or a lhotse AlignmentItem."""
     if isinstance(item, TimedToken):
         return item
+    if isinstance(item, _LhotseLikeItem):  # before tuple: AlignmentItem is a NamedTuple
+        return TimedToken(item.symbol, float(item.start), float(item.start + item.duration))
     if isinstance(item, tuple):
         token, start, end = item
         return TimedToken(str(token), float(start), float(end))
-    if isinstance(item, _LhotseLikeItem):
-        return TimedToken(item.symbol, float(item.start), float(item.start + item.duration))
     raise TypeError(f"cannot read a timed token from {item!r}")
 
 

@@ -13,6 +13,7 @@ on other languages as a rough signal. It is loaded from a local TorchScript file
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +82,9 @@ class UtmosScorer:
                 hint="download utmos_scripted.pt once and point at it (or its folder)",
             )
         try:
-            self._model = torch.jit.load(str(path), map_location=device)
+            with warnings.catch_warnings():  # torch.jit is deprecated but still loads these files
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._model = torch.jit.load(str(path), map_location=device)
         except RuntimeError as error:
             raise InputError(
                 f"could not load the UTMOS checkpoint: {str(error).splitlines()[0]}",

@@ -116,11 +116,15 @@ def default_embedder() -> ResemblyzerEmbedder:
 
 
 def embed_speaker(
-    audio: np.ndarray, sample_rate: int, embedder: SpeakerEmbedder | None = None
+    audio: np.ndarray,
+    sample_rate: int,
+    embedder: SpeakerEmbedder | None = None,
+    *,
+    what: str = "audio",
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Speaker embedding of one utterance (resampled to the backend's rate, noted)."""
     backend = embedder if embedder is not None else default_embedder()
-    prepared = prepare_audio(audio, sample_rate, target_rate=backend.sample_rate)
+    prepared = prepare_audio(audio, sample_rate, target_rate=backend.sample_rate, what=what)
     return backend.embed(prepared.samples), prepared.notes
 
 
@@ -134,8 +138,8 @@ def speaker_similarity(
 ) -> SpeakerSimilarity:
     """Cosine similarity between the speaker embeddings of two utterances."""
     backend = embedder if embedder is not None else default_embedder()
-    ref_vec, ref_notes = embed_speaker(reference, reference_rate, backend)
-    test_vec, test_notes = embed_speaker(test, test_rate, backend)
+    ref_vec, ref_notes = embed_speaker(reference, reference_rate, backend, what="reference audio")
+    test_vec, test_notes = embed_speaker(test, test_rate, backend, what="test audio")
     return SpeakerSimilarity(
         score=cosine_similarity(ref_vec, test_vec),
         backend=backend.name,

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from tests.evaluate.helpers import FSDD_SPEAKERS, fsdd_clip
+from voxtune.errors import ConfigError, InputError
+from voxtune.evaluate.judges import Judge
+from voxtune.evaluate.judges.pocketsphinx_judge import (
+    PocketsphinxJudge,
+    digits_to_words,
+    normalise_digit_words,
+)
+from voxtune.evaluate.judges.whisper_judge import WhisperJudge, whisper_language
+from voxtune.evaluate.metrics.wer import word_error_rate
+
+PAUSE_S = 0.3
+EDGE_S = 0.3
+
+
+def digit_utterance(speaker: str, digits: str, rng: random.Random) -> tuple[np.ndarray, int]:
+    """Real speech for a digit string: one speaker's FSDD clips joined by short pauses."""
+    parts: list[np.ndarray] = []
+    rate = 8000
+    for digit in digits:
+        clip, rate = fsdd_clip(int(digit), speaker, rng.randrange(50))
+        parts += [clip, np.zeros(int(PAUSE_S * rate), dtype=np.float32)]
+    edge = np.zeros(int(EDGE_S * rate), dtype=np.float32)
+    return np.concatenate([edge, *parts[:-1], edge]), rate
+
+
+def test_digit_words():
+    assert digits_to_words("4071") == "four zero seven one"
+    assert normalise_digit_words("Oh SEVEN oh") == "zero seven zero"
+
+
+@pytest.mark.slow
+def test_pocketsphinx_digit_grammar_accuracy_on_real_digit_strings(fsdd):
+    judge = PocketsphinxJudge("digits")
+    assert isinstance(judge, Judge)
+    rng = random.Random(0)
+    refs, hyps = [], []
+    for speaker in FSDD_SPEAKERS:
+        for _ in range(4):
+            digits = "".join(str(rng.randrange(10)) for _ in range(4))
+            audio, rate = digit_utterance(speaker, digits, rng)
+            hypothesis = judge.transcribe(audio, rate, language="en")  # resampled to 16 kHz
+            assert set(hypothesis.split()) <= {
+                "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                "nine",
+            }  # fmt: skip
+            refs.append(digits_to_words(digits))
+            hyps.append(hypothesis)
+    result = word_error_rate(refs, hyps, normalise=normalise_digit_words)
+    digit_accuracy = result.hits / result.reference_units
+    print(
+        f"pocketsphinx digits grammar on {len(refs)} FSDD digit strings ({result.reference_units} "
+        f"digits, 4 speakers, 8 kHz upsampled to 16 kHz): WER {result.corpus_rate:.1%} "
+        f"(S={result.substitutions} D={result.deletions} I={result.insertions}), "
+        f"digit accuracy {digit_accuracy:.1%}"
+    )
+    assert result.corpus_rate < 0.5  # chance with an 11-word grammar is well above 80 %
+    assert digit_accuracy > 0.6
+
+
+def test_pocketsphinx_language_model_mode_and_edge_cases(fsdd):
+    judge = PocketsphinxJudge()
+    audio, rate = digit_utterance("jackson", "2583", random.Random(1))
+    text = judge.transcribe(audio, rate)
+    assert text and text == text.lower()
+    assert judge.transcribe(np.zeros(16000), 16000) == ""
+    assert judge.transcribe(np.zeros(0), 16000) == ""
+    with pytest.raises(ConfigError, match="English"):
+        judge.transcribe(audio, rate, language="te")
+    with pytest.raises(ConfigError):
+        PocketsphinxJudge("phones")  # type: ignore[arg-type]
+
+
+def test_whisper_language_codes():
+    assert whisper_language("nb") == "no"
+    assert whisper_language("TE") == "te"
+    assert whisper_language(None) is None
+
+
+def test_whisper_judge_missing_folder_is_named(tmp_path):
+    missing = tmp_path / "whisper-tiny-random"
+    with pytest.raises(InputError) as info:
+        WhisperJudge(missing)
+    assert str(missing) in str(info.value)
+    assert "not found" in str(info.value)
+
+
+@pytest.mark.slow  # importing the transformers pipeline takes seconds
+def test_whisper_judge_invalid_folder_is_named(tmp_path):
+    broken = tmp_path / "broken-whisper"
+    broken.mkdir()
+    (broken / "config.json").write_text('{"model_type": "whisper", "d_model": "oops"}')
+    with pytest.raises(InputError) as info:
+        WhisperJudge(broken)
+    assert str(broken) in str(info.value)
+    assert "Whisper judge" in str(info.value)
