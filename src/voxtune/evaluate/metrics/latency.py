@@ -2,6 +2,8 @@
 
 The callable is run once untimed first (warm-up: lazy imports, CUDA kernels, caches), then ``runs``
 timed times. Time to first audio runs from the call to the first chunk that holds samples.
+Chunks should be finished audio (on the CPU, or after a device synchronise): a GPU tensor whose
+kernels are still queued would make the model look faster than it is.
 """
 
 from __future__ import annotations
