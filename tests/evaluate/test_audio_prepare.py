@@ -7,9 +7,9 @@ from voxtune.evaluate.audio import prepare_audio, prepare_pair
 from voxtune.evaluate.errors import UnscorableError
 
 
-def test_int16_is_scaled_and_stereo_averaged():
-    frames = np.array([[16384, -16384], [32767, 32767]], dtype=np.int16)
-    prepared = prepare_audio(frames, 16000)
+def test_int16_is_scaled_and_channels_first_stereo_averaged():
+    stereo = np.array([[16384, 32767], [-16384, 32767]], dtype=np.int16)  # (channels, samples)
+    prepared = prepare_audio(stereo, 16000)
     assert prepared.samples.dtype == np.float32
     np.testing.assert_allclose(prepared.samples, [0.0, 32767 / 32768], atol=1e-6)
     assert prepared.notes == ()

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.evaluate.helpers import fsdd_clip, save_tiny_audio_classifier
+from support.evaluation import save_tiny_audio_classifier
 from voxtune.errors import InputError
 from voxtune.evaluate.metrics.emotion import EmotionClassifier, emotion_accuracy
 
@@ -16,16 +16,16 @@ def classifier(tmp_path_factory):
     return EmotionClassifier(folder, aliases={"ang": "angry", "hap": "happy"})
 
 
-def test_labels_are_mapped_and_probabilities_sum_to_one(classifier, fsdd):
+def test_labels_are_mapped_and_probabilities_sum_to_one(classifier, read_clip):
     assert classifier.labels == ("angry", "happy", "neu", "sad")
-    prediction = classifier.predict(*fsdd_clip(0, "lucas", 0))
+    prediction = classifier.predict(*read_clip(0, "lucas", 0))
     assert prediction.label in classifier.labels
     assert sum(prediction.probabilities.values()) == pytest.approx(1.0, abs=1e-5)
     assert prediction.confidence == max(prediction.probabilities.values())
 
 
-def test_accuracy_counts_unscorable_clips_as_wrong(classifier, fsdd):
-    clips = [(f"c{i}", *fsdd_clip(i, "george", 0)) for i in range(4)]
+def test_accuracy_counts_unscorable_clips_as_wrong(classifier, read_clip):
+    clips = [(f"c{i}", *read_clip(i, "george", 0)) for i in range(4)]
     predicted = [classifier.predict(audio, rate).label for _, audio, rate in clips]
     expected = [predicted[0], predicted[1], "sad" if predicted[2] != "sad" else "angry", "happy"]
     clips.append(("silent", np.zeros(8000, dtype=np.float32), 8000))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.evaluate.helpers import fsdd_clip, harmonic_tone
+from support.evaluation import harmonic_tone
 from voxtune.evaluate.errors import UnscorableError
 from voxtune.evaluate.metrics.f0 import compare_f0_tracks, extract_f0, f0_metrics
 
@@ -74,9 +74,9 @@ def test_voiced_unvoiced_errors_on_known_segments():
     assert same.rmse_hz == 0.0
 
 
-def test_different_lengths_are_aligned_by_dtw(fsdd):
+def test_different_lengths_are_aligned_by_dtw(read_clip):
     rng = np.random.default_rng(1)
-    clip, rate = fsdd_clip(8, "jackson", 4)
+    clip, rate = read_clip(8, "jackson", 4)
     hiss = 0.001 * rng.standard_normal(rate // 4).astype(np.float32)
     ref = np.concatenate([hiss[: rate // 20], clip, hiss[: rate // 20]])
     delayed = np.concatenate([hiss, clip, hiss[: rate // 20]])  # 0.2 s longer lead-in

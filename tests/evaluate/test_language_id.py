@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.evaluate.helpers import fsdd_clip, save_tiny_audio_classifier
+from support.evaluation import save_tiny_audio_classifier
 from voxtune.errors import ConfigError, InputError
 from voxtune.evaluate.metrics.confusion import confusion_matrix
 from voxtune.evaluate.metrics.language_id import (
@@ -59,11 +59,11 @@ def test_lingua_has_no_luxembourgish():
         TextLanguageDetector(["de", "lb"])
 
 
-def test_audio_language_id_with_a_tiny_model_loaded_by_path(tmp_path, fsdd):
+def test_audio_language_id_with_a_tiny_model_loaded_by_path(tmp_path, read_clip):
     folder = save_tiny_audio_classifier(tmp_path / "lid", ["eng", "tel", "nob", "zlm"])
     identifier = AudioLanguageIdentifier(folder)
     assert identifier.languages == ("en", "te", "nb", "ms")
-    audio, rate = fsdd_clip(9, "nicolas", 1)
+    audio, rate = read_clip(9, "nicolas", 1)
     guess = identifier.identify(audio, rate)
     assert guess.language in identifier.languages
     assert guess.language == to_iso639_1(guess.label)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import soxr
 
-from tests.evaluate.helpers import fsdd_clip, harmonic_tone
+from support.evaluation import harmonic_tone
 from voxtune.errors import ConfigError
 from voxtune.evaluate.errors import UnscorableError
 from voxtune.evaluate.metrics.mcd import (
@@ -23,8 +23,8 @@ def _gram(coefficients: np.ndarray, level_db: np.ndarray | None = None) -> MelCe
     return MelCepstrogram(coefficients, level, sample_rate=16000, alpha=0.42)
 
 
-def _clip16(digit: int, speaker: str, index: int) -> np.ndarray:
-    audio, rate = fsdd_clip(digit, speaker, index)
+def _clip16(read_clip, digit: int, speaker: str, index: int) -> np.ndarray:
+    audio, rate = read_clip(digit, speaker, index)
     return soxr.resample(audio, rate, 16000)
 
 
@@ -49,8 +49,8 @@ def _slow_dtw_mcd(ref: np.ndarray, test: np.ndarray) -> float:
     return K * math.sqrt(2.0) * float(np.mean(steps))
 
 
-def test_identical_signals_give_zero(fsdd):
-    audio = _clip16(4, "nicolas", 2)
+def test_identical_signals_give_zero(read_clip):
+    audio = _clip16(read_clip, 4, "nicolas", 2)
     result = mel_cepstral_distortion(audio, 16000, audio, 16000)
     assert result.mcd_db == 0.0
     assert result.frames_compared == result.reference_frames == result.test_frames
@@ -85,20 +85,20 @@ def test_loudness_does_not_count():
     assert result.mcd_db < 0.2
 
 
-def test_same_speaker_is_closer_than_another_speaker(fsdd):
-    ref = _clip16(3, "lucas", 0)
-    same = mel_cepstral_distortion(ref, 16000, _clip16(3, "lucas", 1), 16000).mcd_db
-    other = mel_cepstral_distortion(ref, 16000, _clip16(3, "george", 1), 16000).mcd_db
+def test_same_speaker_is_closer_than_another_speaker(read_clip):
+    ref = _clip16(read_clip, 3, "lucas", 0)
+    same = mel_cepstral_distortion(ref, 16000, _clip16(read_clip, 3, "lucas", 1), 16000).mcd_db
+    other = mel_cepstral_distortion(ref, 16000, _clip16(read_clip, 3, "george", 1), 16000).mcd_db
     print(f"MCD same speaker {same:.2f} dB, other speaker {other:.2f} dB")
     assert 2.0 < same < other
 
 
-def test_silence_exclusion_drops_frames_silent_in_both(fsdd):
+def test_silence_exclusion_drops_frames_silent_in_both(read_clip):
     rng = np.random.default_rng(2)
-    audio = _clip16(5, "jackson", 1)
+    audio = _clip16(read_clip, 5, "jackson", 1)
     hiss = 1e-4 * rng.standard_normal(8000)  # 0.5 s at -80 dBFS, 160 frames
     padded = np.concatenate([hiss, audio, hiss]).astype(np.float32)
-    other = np.concatenate([hiss, _clip16(5, "jackson", 2), hiss]).astype(np.float32)
+    other = np.concatenate([hiss, _clip16(read_clip, 5, "jackson", 2), hiss]).astype(np.float32)
     kept = mel_cepstral_distortion(padded, 16000, other, 16000)
     dropped = mel_cepstral_distortion(padded, 16000, other, 16000, exclude_silence=True)
     assert dropped.frames_excluded_silent >= 150
@@ -106,8 +106,8 @@ def test_silence_exclusion_drops_frames_silent_in_both(fsdd):
     assert dropped.frames_compared + dropped.frames_excluded_silent == kept.frames_compared
 
 
-def test_rates_are_matched_with_a_note(fsdd):
-    audio, rate = fsdd_clip(6, "george", 0)
+def test_rates_are_matched_with_a_note(read_clip):
+    audio, rate = read_clip(6, "george", 0)
     result = mel_cepstral_distortion(soxr.resample(audio, rate, 16000), 16000, audio, rate)
     assert result.notes == ("test audio resampled from 8000 Hz to 16000 Hz with soxr",)
     assert result.mcd_db < 1.5

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import soxr
 
-from tests.evaluate.helpers import fsdd_clip
 from voxtune.errors import ConfigError
 from voxtune.evaluate.metrics.mel_cepstrum import (
     all_pass_alpha,
@@ -73,11 +72,11 @@ def test_cepstrum_reproduces_the_log_envelope():
     np.testing.assert_allclose(rebuilt, np.log(envelope), atol=1e-9)
 
 
-def test_matches_pysptk_sp2mc_on_a_world_envelope(fsdd):
+def test_matches_pysptk_sp2mc_on_a_world_envelope(read_clip):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pysptk = pytest.importorskip("pysptk")
-    audio, rate = fsdd_clip(7, "jackson", 3)
+    audio, rate = read_clip(7, "jackson", 3)
     audio16 = soxr.resample(audio, rate, 16000)
     envelope = world_features(audio16, 16000).envelope
     ours = envelope_to_mel_cepstrum(envelope, 24, 0.42)

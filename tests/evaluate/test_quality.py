@@ -6,25 +6,22 @@ import numpy as np
 import pytest
 import soxr
 
-from tests.evaluate.helpers import fsdd_clip
 from voxtune.errors import InputError
 from voxtune.evaluate.errors import UnscorableError
 from voxtune.evaluate.metrics.quality import UtmosScorer, dnsmos
 
 
-def _speech16(fsdd_digits=(3, 1, 4)) -> np.ndarray:
-    parts = [fsdd_clip(d, "jackson", 7)[0] for d in fsdd_digits]
+def _speech16(read_clip, fsdd_digits=(3, 1, 4)) -> np.ndarray:
+    parts = [read_clip(d, "jackson", 7)[0] for d in fsdd_digits]
     return soxr.resample(np.concatenate(parts), 8000, 16000).astype(np.float32)
 
 
-def test_dnsmos_runs_offline_and_penalises_noise(fsdd):
-    clean = _speech16()
+def test_dnsmos_runs_offline_and_penalises_noise(read_clip):
+    clean = _speech16(read_clip)
     noisy = clean + 0.05 * np.random.default_rng(0).standard_normal(clean.size).astype(np.float32)
     a = dnsmos(clean, 16000)
     b = dnsmos(np.clip(noisy, -1, 1), 16000)
-    print(
-        f"DNSMOS clean OVRL {a.ovrl:.2f} BAK {a.bak:.2f}; noisy OVRL {b.ovrl:.2f} BAK {b.bak:.2f}"
-    )
+    print(f"DNSMOS clean OVRL {a.ovrl:.2f} BAK {a.bak:.2f}; noisy OVRL {b.ovrl:.2f} BAK {b.bak:.2f}")
     for score in (a.sig, a.bak, a.ovrl, a.p808, b.ovrl):
         assert 1.0 <= score <= 5.0
     assert b.bak < a.bak - 0.5
@@ -32,14 +29,12 @@ def test_dnsmos_runs_offline_and_penalises_noise(fsdd):
     assert a.notes == ()
 
 
-def test_dnsmos_resamples_with_a_note(fsdd):
-    audio, rate = fsdd_clip(2, "george", 3)
+def test_dnsmos_resamples_with_a_note(read_clip):
+    audio, rate = read_clip(2, "george", 3)
     assert dnsmos(audio, rate).notes == ("audio resampled from 8000 Hz to 16000 Hz with soxr",)
 
 
-@pytest.mark.parametrize(
-    ("audio", "code"), [(np.zeros(0), "empty_audio"), (np.zeros(800), "silent_audio")]
-)
+@pytest.mark.parametrize(("audio", "code"), [(np.zeros(0), "empty_audio"), (np.zeros(800), "silent_audio")])
 def test_dnsmos_refuses_empty_and_silent_audio(audio, code):
     with pytest.raises(UnscorableError) as info:
         dnsmos(audio, 16000)

@@ -5,15 +5,12 @@ import itertools
 import numpy as np
 import pytest
 
-from tests.evaluate.helpers import FSDD_SPEAKERS, fsdd_clip, save_tiny_xvector
-from voxtune.errors import InputError
+from support.evaluation import FSDD_SPEAKERS, save_tiny_xvector
+from voxtune.errors import InputError, ItemError
+from voxtune.evaluate.batch import score_items
 from voxtune.evaluate.errors import UnscorableError
-from voxtune.evaluate.metrics.speaker import (
-    XVectorEmbedder,
-    cosine_similarity,
-    embed_speaker,
-    speaker_similarity,
-)
+from voxtune.evaluate.metrics.speaker import cosine_similarity, embed_speaker, speaker_similarity
+from voxtune.speakers.embeddings import load_embedder
 
 
 def test_cosine_known_values():
@@ -25,9 +22,9 @@ def test_cosine_known_values():
 
 
 @pytest.mark.slow
-def test_resemblyzer_same_speaker_scores_higher_on_fsdd(fsdd):
+def test_resemblyzer_same_speaker_scores_higher_on_fsdd(read_clip):
     embeddings = {
-        (speaker, digit): embed_speaker(*fsdd_clip(digit, speaker, 0))[0]
+        (speaker, digit): embed_speaker(*read_clip(digit, speaker, 0))[0]
         for speaker in FSDD_SPEAKERS
         for digit in (1, 4, 8)
     }
@@ -41,30 +38,38 @@ def test_resemblyzer_same_speaker_scores_higher_on_fsdd(fsdd):
     assert np.mean(same) > np.mean(different) + 0.05
 
 
-def test_xvector_backend_loads_by_path_and_scores(tmp_path, fsdd):
+def test_xvector_backend_loads_by_path_and_scores(tmp_path, read_clip):
     folder = save_tiny_xvector(tmp_path / "xvector")
-    embedder = XVectorEmbedder(folder)
-    assert embedder.sample_rate == 16000
-    audio, rate = fsdd_clip(3, "lucas", 0)
+    embedder = load_embedder("xvector", folder)
+    audio, rate = read_clip(3, "lucas", 0)
     vector, notes = embed_speaker(audio, rate, embedder)
     assert vector.shape == (12,)
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-5)
     assert notes == ("audio resampled from 8000 Hz to 16000 Hz with soxr",)
     same = speaker_similarity(audio, rate, audio, rate, embedder=embedder)
     assert same.score == pytest.approx(1.0, abs=1e-5)
     assert same.backend.startswith("xvector:")
-    # A second load of the same folder gives the same embedding: nothing random at inference.
-    again = XVectorEmbedder(str(folder))
-    np.testing.assert_allclose(embed_speaker(audio, rate, again)[0], vector, rtol=1e-5)
+    other = speaker_similarity(audio, rate, *read_clip(3, "george", 0), embedder=embedder)
+    assert -1.0 <= other.score < same.score
 
 
 def test_xvector_missing_folder_is_named(tmp_path):
     missing = tmp_path / "no-such-model"
     with pytest.raises(InputError) as info:
-        XVectorEmbedder(missing)
-    assert str(missing) in str(info.value)
+        load_embedder("xvector", missing)
+    assert "no-such-model" in str(info.value)
 
 
-def test_silent_audio_is_unscorable():
-    with pytest.raises(UnscorableError) as info:
-        speaker_similarity(np.zeros(16000), 16000, np.ones(16000) * 0.1, 16000)
-    assert info.value.code == "silent_audio"
+def test_unscorable_pairs_are_counted_in_a_batch(read_clip):
+    voice, rate = read_clip(5, "nicolas", 0)
+    pairs = {
+        "ok": (voice, voice),
+        "silent": (voice, np.zeros(rate, dtype=np.float32)),
+        "too_short": (voice, voice[: rate // 20]),  # 50 ms: below resemblyzer's 0.2 s minimum
+    }
+    batch = score_items(pairs.items(), lambda pair: speaker_similarity(pair[0], rate, pair[1], rate).score)
+    assert batch.results["ok"] == pytest.approx(1.0, abs=1e-5)
+    codes = {f.item: f.code for f in batch.failures}
+    assert codes == {"silent": "silent_audio", "too_short": "too_short_for_speaker_embedding"}
+    assert batch.attempted == 3
+    assert issubclass(UnscorableError, ItemError)

@@ -1,8 +1,8 @@
 """Bring audio handed to a metric into one form: mono float32 in [-1, 1] at the rate it needs.
 
 Every metric calls :func:`prepare_audio` first, so the checks (empty, non-finite, silent) and the
-resampling (soxr, "VHQ") happen the same way everywhere, and a resampling is always reported back as
-a note rather than done silently.
+resampling (soxr "HQ", through ``voxtune.audio.convert``) happen the same way everywhere, and a
+resampling is always reported back as a note rather than done silently.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import soxr
 
+from voxtune.audio.convert import apply_channel_policy, resample, to_float32
 from voxtune.evaluate.errors import UnscorableError
 
 SILENCE_PEAK_DBFS = -60.0
@@ -47,21 +47,14 @@ def prepare_audio(
 ) -> PreparedAudio:
     """Check and convert one signal for scoring.
 
-    ``audio`` is 1-D, or 2-D as (frames, channels) like soundfile returns (channels are averaged);
+    ``audio`` is (samples,) or (channels, samples) as lhotse stores it (channels are averaged);
     integer PCM is scaled to [-1, 1]. Raises :class:`UnscorableError` with code ``empty_audio``,
     ``non_finite_audio`` or (unless ``allow_silent``) ``silent_audio``. If ``target_rate`` differs
     from ``sample_rate`` the signal is resampled with soxr and a note says so.
     """
     if sample_rate <= 0:
         raise ValueError(f"sample_rate must be positive, got {sample_rate}")
-    samples = np.asarray(audio)
-    if np.issubdtype(samples.dtype, np.integer):
-        samples = samples.astype(np.float32) / float(-np.iinfo(samples.dtype).min)
-    samples = samples.astype(np.float32, copy=False)
-    if samples.ndim == 2:
-        samples = samples.mean(axis=1) if samples.shape[1] > 0 else samples.reshape(-1)
-    elif samples.ndim != 1:
-        raise ValueError(f"{what} must be 1-D or (frames, channels), got shape {samples.shape}")
+    samples = apply_channel_policy(to_float32(audio), "mix")[0]
     if samples.size == 0:
         raise UnscorableError("empty_audio", f"{what} has no samples")
     if not np.all(np.isfinite(samples)):
@@ -79,7 +72,7 @@ def prepare_audio(
         notes.append(f"{what} exceeded full scale (peak {level:.1f} dBFS); scaled to peak 0 dBFS")
     rate = int(sample_rate)
     if target_rate is not None and target_rate != rate:
-        samples = soxr.resample(samples, rate, target_rate, quality="VHQ").astype(np.float32)
+        samples = resample(samples, rate, target_rate)
         notes.append(f"{what} resampled from {rate} Hz to {target_rate} Hz with soxr")
         rate = int(target_rate)
     return PreparedAudio(samples=samples, sample_rate=rate, notes=tuple(notes))

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from voxtune.evaluate.errors import ItemFailure, UnscorableError
+from voxtune.errors import ItemError
+from voxtune.evaluate.errors import ItemFailure
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,15 +26,15 @@ class BatchScores(Generic[R]):
 
 
 def score_items(items: Iterable[tuple[str, T]], score: Callable[[T], R]) -> BatchScores[R]:
-    """Apply ``score`` to each ``(item_id, item)``; an :class:`UnscorableError` becomes a failure.
-
-    Any other exception propagates: it is a bug or a broken backend, not a property of the item.
+    """Apply ``score`` to each ``(item_id, item)``; an :class:`~voxtune.errors.ItemError` (such as
+    :class:`~voxtune.evaluate.errors.UnscorableError` or a speaker-embedding rejection) becomes a
+    failure. Any other exception propagates: it is a bug or a broken backend, not the item's fault.
     """
     results: dict[str, R] = {}
     failures: list[ItemFailure] = []
     for item_id, item in items:
         try:
             results[item_id] = score(item)
-        except UnscorableError as error:
+        except ItemError as error:
             failures.append(ItemFailure.from_error(item_id, error))
     return BatchScores(results=results, failures=tuple(failures))

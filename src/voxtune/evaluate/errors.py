@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voxtune.errors import ItemError
 
-class UnscorableError(Exception):
+
+class UnscorableError(ItemError):
     """One item (one utterance, one pair) cannot be scored; the evaluation counts it and goes on.
 
-    Same shape as the pipeline's per-item errors: ``code`` is short and stable (``silent_audio``,
-    ``missing_reference``), ``reason`` is the sentence a person reads, with the measured value,
-    and ``details`` holds the measured numbers.
+    ``code`` is short and stable (``silent_audio``, ``no_common_voiced_frames``), ``reason`` is the
+    sentence a person reads, with the measured value.
     """
-
-    def __init__(self, code: str, reason: str, **details: object):
-        self.code = code
-        self.reason = reason
-        self.details = details
-        super().__init__(f"{code}: {reason}")
-
-    def __reduce__(self):  # survive the trip back from a worker process
-        return (_rebuild, (self.code, self.reason, self.details))
-
-
-def _rebuild(code: str, reason: str, details: dict) -> UnscorableError:
-    return UnscorableError(code, reason, **details)
 
 
 @dataclass(frozen=True)
@@ -36,5 +24,5 @@ class ItemFailure:
     reason: str
 
     @classmethod
-    def from_error(cls, item: str, error: UnscorableError) -> ItemFailure:
+    def from_error(cls, item: str, error: ItemError) -> ItemFailure:
         return cls(item=item, code=error.code, reason=error.reason)

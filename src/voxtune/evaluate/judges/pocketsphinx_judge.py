@@ -19,10 +19,7 @@ from voxtune.evaluate.audio import SILENCE_PEAK_DBFS, peak_dbfs, prepare_audio
 SAMPLE_RATE = 16000
 DIGIT_WORDS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 DIGIT_GRAMMAR = (
-    "#JSGF V1.0;\n"
-    "grammar digits;\n"
-    "public <digits> = <digit>+;\n"
-    f"<digit> = {' | '.join(DIGIT_WORDS)};\n"
+    f"#JSGF V1.0;\ngrammar digits;\npublic <digits> = <digit>+;\n<digit> = {' | '.join(DIGIT_WORDS)};\n"
 )
 _ENGLISH = {None, "en", "eng", "english"}
 

@@ -41,9 +41,7 @@ class WhisperJudge:
         otherwise fill with invented text; ``language`` forces the decoding language."""
         if np.asarray(audio).size == 0:
             return ""
-        prepared = prepare_audio(
-            audio, sample_rate, target_rate=self.sample_rate, allow_silent=True
-        )
+        prepared = prepare_audio(audio, sample_rate, target_rate=self.sample_rate, allow_silent=True)
         if peak_dbfs(prepared.samples) < SILENCE_PEAK_DBFS:
             return ""
         generate_kwargs: dict[str, object] = {"task": "transcribe"}
@@ -52,7 +50,5 @@ class WhisperJudge:
         call_kwargs: dict[str, object] = {"generate_kwargs": generate_kwargs}
         if prepared.duration_s > LONG_FORM_S:
             call_kwargs["chunk_length_s"] = LONG_FORM_S
-        output = self._pipe(
-            {"raw": prepared.samples, "sampling_rate": self.sample_rate}, **call_kwargs
-        )
+        output = self._pipe({"raw": prepared.samples, "sampling_rate": self.sample_rate}, **call_kwargs)
         return str(output["text"]).strip()

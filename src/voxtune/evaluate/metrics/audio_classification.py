@@ -36,9 +36,7 @@ class AudioClassifier:
         self._extractor = load_pretrained(
             AutoFeatureExtractor.from_pretrained, model, f"{what} feature extractor"
         )
-        self._model = load_pretrained(
-            AutoModelForAudioClassification.from_pretrained, model, f"{what} model"
-        )
+        self._model = load_pretrained(AutoModelForAudioClassification.from_pretrained, model, f"{what} model")
         self._model.eval().to(device)
         self._device = device
         self.name = str(model)
@@ -49,9 +47,7 @@ class AudioClassifier:
     def predict(self, audio: np.ndarray, sample_rate: int) -> Prediction:
         """Classify one clip (resampled to the model's rate, noted)."""
         prepared = prepare_audio(audio, sample_rate, target_rate=self.sample_rate)
-        inputs = self._extractor(
-            prepared.samples, sampling_rate=self.sample_rate, return_tensors="pt"
-        )
+        inputs = self._extractor(prepared.samples, sampling_rate=self.sample_rate, return_tensors="pt")
         with self._torch.inference_mode():
             logits = self._model(**{k: v.to(self._device) for k, v in inputs.items()}).logits
         probs = self._torch.softmax(logits[0].float(), dim=-1).cpu().numpy()

@@ -87,12 +87,9 @@ def duration_mae(reference: Sequence[TokenLike], test: Sequence[TokenLike]) -> D
         if bad is not None:
             raise UnscorableError(
                 "negative_duration",
-                f"{side} token {bad.token!r} ends at {bad.end_s} s before it starts at "
-                f"{bad.start_s} s",
+                f"{side} token {bad.token!r} ends at {bad.end_s} s before it starts at {bad.start_s} s",
             )
-    errors = np.array(
-        [1000.0 * (b.duration_s - a.duration_s) for a, b in zip(ref, hyp, strict=True)]
-    )
+    errors = np.array([1000.0 * (b.duration_s - a.duration_s) for a, b in zip(ref, hyp, strict=True)])
     return DurationError(
         mae_ms=float(np.mean(np.abs(errors))),
         max_abs_error_ms=float(np.max(np.abs(errors))),

@@ -32,9 +32,7 @@ class EmotionAccuracy:
 class EmotionClassifier:
     """Speech emotion recognition; labels are lowercased and mapped through ``aliases``."""
 
-    def __init__(
-        self, model: str | Path, device: str = "cpu", aliases: Mapping[str, str] | None = None
-    ):
+    def __init__(self, model: str | Path, device: str = "cpu", aliases: Mapping[str, str] | None = None):
         self._classifier = AudioClassifier(model, device, what="emotion")
         self._aliases = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
 
@@ -68,9 +66,7 @@ def emotion_accuracy(
         lambda pair: classifier.predict(*pair),
     )
     truth = [label.lower() for label in expected]
-    predicted = [
-        batch.results[item].label if item in batch.results else None for item, _, _ in clips
-    ]
+    predicted = [batch.results[item].label if item in batch.results else None for item, _, _ in clips]
     confidences = [p.confidence for p in batch.results.values()]
     correct = [
         batch.results[item].confidence

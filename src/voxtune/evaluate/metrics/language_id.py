@@ -19,18 +19,11 @@ import numpy as np
 from voxtune.errors import ConfigError
 from voxtune.evaluate.metrics.audio_classification import AudioClassifier
 from voxtune.evaluate.metrics.confusion import ConfusionMatrix, confusion_matrix
+from voxtune.text.languages import UnsupportedLanguageError, canonical_language
 
-# Codes lingua does not map, or maps differently from the way our corpus tags languages.
+# Codes seen in language-ID model labels that neither voxtune.text.languages nor lingua maps.
 _EXTRA_CODES: dict[str, str] = {
-    "no": "nb",
-    "nor": "nb",
-    "nob": "nb",
-    "nno": "nn",
-    "ltz": "lb",
-    "msa": "ms",
-    "may": "ms",
     "zlm": "ms",
-    "zsm": "ms",
     "fil": "tl",
     "cmn": "zh",
     "yue": "zh",
@@ -61,8 +54,13 @@ def _lingua_codes() -> dict[str, str]:
 def to_iso639_1(code: str) -> str:
     """ISO 639-1 code for a 639-1/639-2/639-3 code, a ``xx-YY`` locale or an English name.
 
-    A code with no 639-1 equivalent known here comes back lowercased, unchanged.
+    voxtune's own language table decides first (so ``no``/``nob`` -> ``nb``, ``ltz`` -> ``lb``),
+    then lingua's 75 languages. A code with no 639-1 equivalent comes back lowercased, unchanged.
     """
+    try:
+        return canonical_language(code)  # the project's own languages and aliases (no -> nb)
+    except UnsupportedLanguageError:
+        pass
     text = code.strip().lower().replace("_", "-")
     base = text.split("-")[0] if "-" in text and len(text.split("-")[0]) in (2, 3) else text
     if base in _EXTRA_CODES:

@@ -71,9 +71,7 @@ def bootstrap_paired_difference_ci(
     return _bootstrap(b - a, confidence, n_resamples, seed)
 
 
-def _bootstrap(
-    data: np.ndarray, confidence: float, n_resamples: int, seed: int
-) -> ConfidenceInterval:
+def _bootstrap(data: np.ndarray, confidence: float, n_resamples: int, seed: int) -> ConfidenceInterval:
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     estimate = float(np.mean(data))

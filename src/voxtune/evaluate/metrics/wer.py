@@ -116,9 +116,7 @@ def _error_rates(
     item_ids: Sequence[str] | None,
 ) -> ErrorRates:
     if len(references) != len(hypotheses):
-        raise ValueError(
-            f"{len(references)} references but {len(hypotheses)} hypotheses: they must pair up"
-        )
+        raise ValueError(f"{len(references)} references but {len(hypotheses)} hypotheses: they must pair up")
     ids = [str(i) for i in range(len(references))] if item_ids is None else list(item_ids)
     if len(ids) != len(references):
         raise ValueError(f"{len(ids)} item ids for {len(references)} references")

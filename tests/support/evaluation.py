@@ -1,20 +1,12 @@
-"""Helpers for evaluation tests: FSDD digit recordings, synthetic tones, tiny random HF models."""
+"""Helpers for the evaluation tests: synthetic tones and tiny random transformers models."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
-FSDD = Path("/work/shared/corpora/fsdd/recordings")
 FSDD_SPEAKERS = ("george", "jackson", "lucas", "nicolas")
-
-
-def fsdd_clip(digit: int, speaker: str, index: int) -> tuple[np.ndarray, int]:
-    """One FSDD recording as float32 mono and its rate (8 kHz)."""
-    audio, rate = sf.read(FSDD / f"{digit}_{speaker}_{index}.wav", dtype="float32")
-    return audio, rate
 
 
 def harmonic_tone(f0_hz: np.ndarray, sample_rate: int, harmonics: int = 15) -> np.ndarray:
@@ -50,9 +42,7 @@ def save_tiny_audio_classifier(folder: Path, labels: list[str], seed: int = 0) -
         label2id={label: i for i, label in enumerate(labels)},
     )
     Wav2Vec2ForSequenceClassification(config).save_pretrained(folder)
-    Wav2Vec2FeatureExtractor(sampling_rate=16000, return_attention_mask=True).save_pretrained(
-        folder
-    )
+    Wav2Vec2FeatureExtractor(sampling_rate=16000, return_attention_mask=True).save_pretrained(folder)
     return folder
 
 
@@ -80,7 +70,5 @@ def save_tiny_xvector(folder: Path, seed: int = 0) -> Path:
         xvector_output_dim=12,
     )
     WavLMForXVector(config).save_pretrained(folder)
-    Wav2Vec2FeatureExtractor(sampling_rate=16000, return_attention_mask=True).save_pretrained(
-        folder
-    )
+    Wav2Vec2FeatureExtractor(sampling_rate=16000, return_attention_mask=True).save_pretrained(folder)
     return folder
