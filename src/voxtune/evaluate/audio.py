@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from voxtune.audio.convert import apply_channel_policy, resample, to_float32
+from voxtune.audio.levels import peak_dbfs
 from voxtune.evaluate.errors import UnscorableError
 
 SILENCE_PEAK_DBFS = -60.0
@@ -29,12 +30,6 @@ class PreparedAudio:
     @property
     def duration_s(self) -> float:
         return self.samples.size / self.sample_rate
-
-
-def peak_dbfs(samples: np.ndarray) -> float:
-    """Absolute peak in dB relative to full scale; ``-inf`` for all-zero audio."""
-    peak = float(np.max(np.abs(samples))) if samples.size else 0.0
-    return 20.0 * np.log10(peak) if peak > 0 else float("-inf")
 
 
 def prepare_audio(

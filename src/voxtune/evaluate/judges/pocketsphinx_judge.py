@@ -13,8 +13,9 @@ from typing import Literal
 
 import numpy as np
 
+from voxtune.audio.levels import peak_dbfs
 from voxtune.errors import ConfigError
-from voxtune.evaluate.audio import SILENCE_PEAK_DBFS, peak_dbfs, prepare_audio
+from voxtune.evaluate.audio import SILENCE_PEAK_DBFS, prepare_audio
 
 SAMPLE_RATE = 16000
 DIGIT_WORDS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voxtune.evaluate.audio import SILENCE_PEAK_DBFS, peak_dbfs, prepare_audio
+from voxtune.audio.levels import peak_dbfs
+from voxtune.evaluate.audio import SILENCE_PEAK_DBFS, prepare_audio
 from voxtune.evaluate.hf_models import load_pretrained, resolve_model_source
 
 LONG_FORM_S = 30.0
