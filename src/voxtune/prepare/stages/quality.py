@@ -113,7 +113,7 @@ class Quality(ItemStage):
 
         audio, rate = load_cut_audio(cut)
         scores = dnsmos(audio.mean(axis=0), rate)
-        return {f"dnsmos_{key}": round(float(value), 3) for key, value in scores.items()}
+        return {f"dnsmos_{key}": round(getattr(scores, key), 3) for key in ("sig", "bak", "ovrl", "p808")}
 
     def _failures(
         self, scores: QualityScores, values: dict[str, float | None]
