@@ -9,7 +9,18 @@ import pytest
 import soundfile as sf
 
 REPO = Path(__file__).resolve().parents[1]
-FSDD = REPO.parent / "shared" / "corpora" / "fsdd" / "recordings"
+
+
+def _main_checkout(repo: Path) -> Path:
+    """The main checkout, also when tests run in a git worktree (whose .git is a file naming it)."""
+    dot_git = repo / ".git"
+    if dot_git.is_file():
+        gitdir = Path(dot_git.read_text(encoding="utf-8").split("gitdir:", 1)[1].strip())
+        return gitdir.parents[2]  # <main>/.git/worktrees/<name>
+    return repo
+
+
+FSDD = _main_checkout(REPO).parent / "shared" / "corpora" / "fsdd" / "recordings"
 
 
 @pytest.fixture(scope="session")

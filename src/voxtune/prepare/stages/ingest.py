@@ -1,13 +1,24 @@
-"""ingest: find input audio (a folder tree or a table manifest) and turn each file into a cut."""
+"""ingest: find input audio (a folder tree, a table manifest, or a corpus in a trainer's format) as cuts.
+
+``format: folder | table`` (or ``auto``) reads plain audio files; ``moshi``, ``ljspeech``, ``nemo``,
+``lhotse`` and ``commonvoice`` dispatch to the readers of ``voxtune.formats``, whose own settings go
+under ``options:``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from voxtune.config import RecipePath
+from lhotse.cut import Cut
+from pydantic import model_validator
+
+from voxtune.config import RecipePath, validate
+from voxtune.corpus import fields
 from voxtune.errors import ItemError
+from voxtune.formats.base import Reader, ReaderOptions
+from voxtune.formats.registry import READERS, get_reader
 from voxtune.prepare.registry import register_stage
 from voxtune.prepare.stage import SourceItem, SourceStage, StageConfig, StageOutput
 from voxtune.sources.folder import folder_items
@@ -18,8 +29,11 @@ from voxtune.sources.table import TABLE_SUFFIXES, table_items
 class IngestConfig(StageConfig):
     path: RecipePath
     """A folder of audio files, or a csv/tsv/jsonl manifest naming them."""
-    format: Literal["auto", "folder", "table"] = "auto"
-    """``auto`` picks ``folder`` for a directory and ``table`` for a manifest file."""
+    format: Literal["auto", "folder", "table", "moshi", "ljspeech", "nemo", "lhotse", "commonvoice"] = "auto"
+    """``auto`` picks ``folder`` for a directory and ``table`` for a manifest file; the others read a
+    corpus in that trainer's layout (see ``voxtune import``)."""
+    options: dict[str, Any] = {}
+    """Settings of the format reader (e.g. ``tables: [train, dev]`` for commonvoice)."""
     audio_root: RecipePath | None = None
     """Folder that relative audio paths in a manifest start from (default: the manifest's folder)."""
     extensions: list[str] = list(AUDIO_EXTENSIONS)
@@ -31,6 +45,18 @@ class IngestConfig(StageConfig):
     synthetic: bool = False
     """Mark the items as synthetic speech (provenance for training mixes)."""
 
+    @model_validator(mode="after")
+    def _options_fit_the_format(self) -> IngestConfig:
+        if self.format in READERS:
+            reader_options(self.format, self.options)  # raises a ConfigError naming the bad field
+        elif self.options:
+            raise ValueError(f"'options' are for format readers ({', '.join(READERS)}), not '{self.format}'")
+        return self
+
+
+def reader_options(format: str, options: dict[str, Any]) -> ReaderOptions:
+    return validate(get_reader(format).options_class, options, where=f"ingest options ({format})")
+
 
 @register_stage
 class Ingest(SourceStage):
@@ -38,8 +64,20 @@ class Ingest(SourceStage):
     config_class = IngestConfig
     config: IngestConfig
 
+    _reader: Reader | None = None
+
+    def reader(self) -> Reader | None:
+        """The format reader for ``format``, or None for plain folders and tables."""
+        if self._reader is None and self.config.format in READERS:
+            options = reader_options(self.config.format, self.config.options)
+            self._reader = get_reader(self.config.format)(options)
+        return self._reader
+
     def discover(self) -> Iterator[SourceItem]:
         config = self.config
+        reader = self.reader()
+        if reader is not None:
+            return reader.items(config.path)
         kind = config.format
         if kind == "auto":
             kind = "table" if config.path.suffix.lower() in TABLE_SUFFIXES else "folder"
@@ -48,6 +86,12 @@ class Ingest(SourceStage):
         return folder_items(config.path, tuple(config.extensions), config.recursive)
 
     def load(self, item: SourceItem) -> StageOutput:
+        reader = self.reader()
+        if reader is not None:
+            loaded = reader.load(item, self.context.audio_dir)
+            return [
+                self._with_defaults(element) if isinstance(element, Cut) else element for element in loaded
+            ]
         text = item.get("text")
         if "sidecar" in item:
             text = _read_sidecar(Path(item["sidecar"]))
@@ -64,6 +108,17 @@ class Ingest(SourceStage):
             extra=item.get("extra"),
             synthetic=self.config.synthetic,
         )
+
+    def _with_defaults(self, cut: Cut) -> Cut:
+        """Fill in the stage's language, speaker and synthetic flag where a reader left them out."""
+        for sup in cut.supervisions:
+            if sup.language is None and self.config.language:
+                sup.language = self.config.language
+            if sup.speaker is None and self.config.speaker and self.config.speaker != "{folder}":
+                sup.speaker = self.config.speaker
+        if self.config.synthetic:
+            fields.cut_custom(cut)[fields.SYNTHETIC] = True
+        return cut
 
 
 def _read_sidecar(path: Path) -> str:
