@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
+
 
 @pytest.mark.slow
 def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
@@ -17,12 +19,12 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
         [sys.executable, "-m", "voxtune", "demo", "--out", str(out)],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
         timeout=1200,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "voxtune demo" in result.stdout
-    for step in ("corpus", "prepare"):
+    for step in ("corpus", "prepare", "export"):
         assert f"│ {step}" in result.stdout
     summary = json.loads((out / "corpus" / "summary.json").read_text(encoding="utf-8"))
     assert summary["stages"][0]["name"] == "ingest"
@@ -34,7 +36,7 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
         [sys.executable, "-m", "voxtune", "demo", "--out", str(out)],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
         timeout=1200,
     )
     assert again.returncode == 0 and "cached" in again.stdout
