@@ -38,9 +38,9 @@ def load_cut_audio(cut: Cut) -> tuple[np.ndarray, int]:
 
 
 def cut_over_file(cut: Cut, path: Path, shift: float = 0.0) -> Cut:
-    """A cut over the whole of ``path`` (new audio for ``cut``), keeping its id, custom fields and
-    supervisions; supervision and word times move by ``-shift`` seconds (what a trim cut off) and
-    drop what now falls outside."""
+    """A cut over the whole of ``path``, which holds ``cut``'s audio from ``shift`` seconds in (what a
+    trim cut off); keeps its id, custom fields and supervisions, moving supervision and word times
+    to the new recording and dropping what now falls outside."""
     info = audio_info(path)
     recording = Recording(
         id=cut.id,
@@ -52,12 +52,20 @@ def cut_over_file(cut: Cut, path: Path, shift: float = 0.0) -> Cut:
     new = recording.to_cut()
     mono = isinstance(new, MonoCut)
     supervisions = []
+    origin = cut.start + shift  # where the new recording starts on the old recording's clock
     for supervision in cut.supervisions:
         moved = supervision.with_offset(-shift) if shift else supervision
         if moved.end <= 0 or moved.start >= info.duration:
             continue
         channel = 0 if mono else supervision.channel
-        supervisions.append(fastcopy(moved, recording_id=recording.id, channel=channel).trim(info.duration))
+        alignment = None
+        if supervision.alignment:
+            alignment = {
+                kind: [item.with_offset(-origin) for item in items if item.start - origin < info.duration]
+                for kind, items in supervision.alignment.items()
+            }
+        moved = fastcopy(moved, recording_id=recording.id, channel=channel, alignment=alignment)
+        supervisions.append(moved.trim(info.duration))
     new.supervisions = supervisions
     new.custom = dict(cut.custom or {})
     return new

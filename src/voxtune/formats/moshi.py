@@ -31,7 +31,7 @@ from lhotse.supervision import AlignmentItem
 from pydantic import Field, field_validator
 
 from voxtune.corpus import fields
-from voxtune.corpus.manifest import write_jsonl
+from voxtune.corpus.manifest import json_default, write_jsonl
 from voxtune.errors import ConfigError, InputError, ItemError
 from voxtune.formats.audio import cut_audio, resample, write_wav
 from voxtune.formats.base import (
@@ -269,7 +269,7 @@ class MoshiExporter(Exporter):
             "word_owners": [[number, sup_index] for _, _, _, _, number, sup_index in entries],
         }
         path = folder / AUDIO_FOLDER / f"{name}.json"
-        path.write_text(json.dumps(sidecar, ensure_ascii=False, default=_jsonable), encoding="utf-8")
+        path.write_text(json.dumps(sidecar, ensure_ascii=False, default=json_default), encoding="utf-8")
         return duration
 
 
@@ -358,14 +358,6 @@ def _segment_meta(segment: _Segment) -> dict[str, Any]:
             for sup, channel in zip(cut.supervisions, segment.sup_channels, strict=True)
         ],
     }
-
-
-def _jsonable(value: Any) -> Any:
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"cannot store {type(value).__name__} in an alignment file")
 
 
 # -- import --------------------------------------------------------------------------------------

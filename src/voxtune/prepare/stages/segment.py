@@ -112,7 +112,7 @@ class SegmentStage(ItemStage):
             preserve_id=False,
         )
         piece.id = f"{cut.id}_{index:04d}"
-        sliced = [sup for sup in (_slice(s, segment) for s in cut.supervisions) if sup is not None]
+        sliced = [sup for sup in (_slice(s, segment, cut.start) for s in cut.supervisions) if sup is not None]
         piece.supervisions = [
             fastcopy(sup, id=piece.id if len(sliced) == 1 else f"{piece.id}_{k}")
             for k, sup in enumerate(sliced)
@@ -127,25 +127,24 @@ class SegmentStage(ItemStage):
         return piece
 
 
-def _slice(supervision: SupervisionSegment, segment: Segment) -> SupervisionSegment | None:
+def _slice(supervision: SupervisionSegment, segment: Segment, cut_start: float) -> SupervisionSegment | None:
     """The part of a supervision inside ``segment``, re-timed to it; None when none of it is there.
 
-    With word timings the words whose middle falls inside the segment are kept and become the text;
-    without them the supervision is kept only when the segment holds all of it.
+    With word timings the words whose middle falls inside the segment are kept and become the text
+    (their times stay on the recording's clock, lhotse's convention); without them the supervision
+    is kept only when the segment holds all of it.
     """
     start, end = supervision.start, supervision.end
     if end <= segment.start or start >= segment.end:
         return None
     words = (supervision.alignment or {}).get(fields.WORD_ALIGNMENT)
     if words:
-        inside = [w for w in words if segment.start <= (w.start + w.end) / 2 < segment.end]
+        low, high = cut_start + segment.start, cut_start + segment.end
+        inside = [w for w in words if low <= (w.start + w.end) / 2 < high]
         if not inside:
             return None
         new_start, new_end = max(start, segment.start), min(end, segment.end)
-        alignment = {
-            **supervision.alignment,
-            fields.WORD_ALIGNMENT: [w.with_offset(-segment.start) for w in inside],
-        }
+        alignment = {**supervision.alignment, fields.WORD_ALIGNMENT: inside}
         alignment.pop(fields.PHONEME_ALIGNMENT, None)
         return fastcopy(
             supervision,
