@@ -90,6 +90,7 @@ def test_multi_voice_corpus_that_prepare_accepts(tmp_path: Path) -> None:
     corpus = Corpus.open(tmp_path / "corpus")
     cuts = list(corpus.cuts())
     assert len(cuts) == 10 and all(cut.custom[fields.SYNTHETIC] is True for cut in cuts)
+    assert {tuple(cut.custom[fields.STAGES]) for cut in cuts} == {("ingest", "normalise")}
     assert corpus.stats().speaker_seconds.keys() == set(result.speakers)
     cut = next(c for c in cuts if c.supervisions[0].custom["prompt_id"] == "line00001")
     supervision = cut.supervisions[0]

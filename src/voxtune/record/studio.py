@@ -31,11 +31,13 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 RECIPE_TEXT = """\
 # Written by `voxtune record`. `voxtune prepare recipe.yaml --out corpus` ingests the recordings;
-# add stages (normalise, split, ...) below the ingest stage as you need them.
+# add stages (quality, segment, split, ...) below as you need them. The texts are the prompts' spoken
+# forms, so normalise only checks them and keeps the displayed prompt in text_original.
 name: recordings
 stages:
   - stage: ingest
     path: manifest.jsonl
+  - stage: normalise
 """
 
 

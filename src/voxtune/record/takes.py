@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
-import soxr
 
-from voxtune.corpus.manifest import atomic_output
+from voxtune.audio.convert import resample
+from voxtune.audio.io import write_audio
+from voxtune.audio.levels import frame_power_db
 from voxtune.errors import ItemError
 from voxtune.sources.transcode import ffmpeg_exe
 
@@ -48,15 +48,9 @@ def decode_upload(data: bytes, timeout: float = 60.0) -> np.ndarray:
 
 
 def loudest_frame_dbfs(audio: np.ndarray, rate: int, frame_seconds: float = FRAME_SECONDS) -> float:
-    """RMS level of the loudest frame, in dB relative to full scale (-inf for digital silence)."""
-    frame = max(1, int(frame_seconds * rate))
-    usable = len(audio) // frame * frame
-    if usable == 0:
-        frames = audio[None, :] if len(audio) else np.zeros((1, 1), dtype=np.float32)
-    else:
-        frames = audio[:usable].reshape(-1, frame)
-    rms = float(np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1)).max())
-    return 20 * np.log10(rms) if rms > 0 else float("-inf")
+    """Power of the loudest frame in dB re full scale (-inf for digital silence)."""
+    power = frame_power_db(audio, rate, frame_seconds)
+    return float(power.max()) if power.size else float("-inf")
 
 
 def check_not_empty(
@@ -96,8 +90,6 @@ def store_take(
     """
     audio = decode_upload(data)
     level = check_not_empty(audio, DECODE_RATE, min_seconds, min_level_dbfs)
-    if sample_rate != DECODE_RATE:
-        audio = soxr.resample(audio, DECODE_RATE, sample_rate).astype(np.float32)
-    with atomic_output(target) as tmp:
-        sf.write(str(tmp), np.clip(audio, -1.0, 1.0), sample_rate, subtype="PCM_16", format="WAV")
+    audio = resample(audio, DECODE_RATE, sample_rate)
+    write_audio(target, audio, sample_rate, subtype="PCM_16")
     return len(audio) / sample_rate, level

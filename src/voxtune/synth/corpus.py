@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import soundfile as sf
-import soxr
 from pydantic import Field, model_validator
 
+from voxtune.audio.convert import resample
+from voxtune.audio.io import write_audio
 from voxtune.config import StrictModel, fingerprint
 from voxtune.corpus import fields
 from voxtune.corpus.ledger import Rejection, write_ledger
-from voxtune.corpus.manifest import atomic_output, read_json, read_jsonl, write_json, write_jsonl
+from voxtune.corpus.manifest import read_json, read_jsonl, write_json, write_jsonl
 from voxtune.errors import ConfigError, InputError
 from voxtune.prompts.script import Prompt
 from voxtune.synth.voices import SpokenAudio, SynthSpeaker, Variation, VoiceSource
@@ -50,12 +50,14 @@ SECONDS_KEY = "_seconds"
 
 RECIPE_TEXT = """\
 # Written by `voxtune synthesize`. `voxtune prepare recipe.yaml --out corpus` ingests the synthetic
-# speech (each item marked synthetic); add stages below the ingest stage as you need them.
+# speech (each item marked synthetic); add stages below as you need them. The texts are already in
+# spoken form, so normalise only checks them and keeps the original text in text_original.
 name: synthetic
 stages:
   - stage: ingest
     path: manifest.jsonl
     synthetic: true
+  - stage: normalise
 """
 
 
@@ -277,14 +279,11 @@ def _write_item(
     item: PlannedItem, spoken: SpokenAudio, folder: Path, settings: SynthesisSettings, source: VoiceSource
 ) -> dict[str, Any]:
     rate = settings.sample_rate or spoken.sample_rate
-    audio = spoken.audio.astype(np.float32)
-    if rate != spoken.sample_rate:
-        audio = soxr.resample(audio, spoken.sample_rate, rate).astype(np.float32)
+    audio = resample(spoken.audio, spoken.sample_rate, rate)
     pad = np.zeros(round(settings.lead_silence * rate), dtype=np.float32)
     audio = np.concatenate([pad, audio, pad])
     relative = Path(AUDIO) / item.speaker.id / f"{item.id}.wav"
-    with atomic_output(folder / relative) as tmp:
-        sf.write(str(tmp), np.clip(audio, -1.0, 1.0), rate, subtype="PCM_16", format="WAV")
+    write_audio(folder / relative, audio, rate, subtype="PCM_16")
     offset = len(pad) / rate
     row: dict[str, Any] = {
         SECONDS_KEY: len(audio) / rate,
