@@ -116,10 +116,10 @@ class Swedish(Language):
     id_keywords = frozenset({
         "order", "ordernummer", "kod", "telefon", "tel", "mobil", "postnummer", "konto", "kontonummer",
         "referens", "kundnummer", "faktura", "fakturanummer", "biljett", "bokning", "bokningsnummer", "pin",
-        "personnummer", "ärende", "ärendenummer",
+        "personnummer", "ärende", "ärendenummer", "plats", "platsen", "lagerplats",
     })  # fmt: skip
     weak_id_keywords = frozenset({"nummer", "nr"})
-    id_keyword_suffixes = ("nummer", "kod")
+    id_keyword_suffixes = ("nummer", "kod", "koden", "numret")
     year_cues = frozenset({
         "i", "år", "året", "sedan", "från", "till", "hösten", "våren", "sommaren", "vintern",
     })  # fmt: skip
