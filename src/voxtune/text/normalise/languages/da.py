@@ -8,7 +8,7 @@ og nioghalvfems"), ordinal dot ("3. maj").
 from __future__ import annotations
 
 from voxtune.text.normalise.languages.base import Currency
-from voxtune.text.normalise.languages.nordic import DanoNorwegian
+from voxtune.text.normalise.languages.nordic import CountingWords, DanoNorwegian, dano_norwegian_cardinal
 
 UNITS = [
     "nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv", "tretten",
@@ -36,40 +36,11 @@ def below_100(n: int) -> str:
     return (f"{UNITS[unit]}og" if unit else "") + TENS[tens]
 
 
-def below_1000(n: int, leading: bool) -> list[str]:
-    hundreds, rest = divmod(n, 100)
-    words = []
-    if hundreds:
-        if hundreds == 1:
-            words += ["hundrede"] if leading else ["et", "hundrede"]
-        else:
-            words += [UNITS[hundreds], "hundrede"]
-        if rest:
-            words.append("og")
-    if rest:
-        words.append(below_100(rest))
-    return words
+WORDS = CountingWords(UNITS, below_100, hundred="hundrede", thousand="tusind", neuter_one="et", scales=SCALES)
 
 
 def cardinal_da(n: int) -> str:
-    if n == 0:
-        return UNITS[0]
-    words: list[str] = []
-    for scale, one, many in SCALES:
-        count, n = divmod(n, scale)
-        if count:
-            words += ["en", one] if count == 1 else [*below_1000(count, leading=True), many]
-    thousands, rest = divmod(n, 1000)
-    if thousands:
-        if thousands == 1:
-            words += ["et", "tusind"] if words else ["tusind"]
-        else:
-            words += [*below_1000(thousands, leading=not words), "tusind"]
-    if rest:
-        if words and rest < 100:
-            words.append("og")
-        words += below_1000(rest, leading=not words)
-    return " ".join(words)
+    return dano_norwegian_cardinal(n, WORDS)
 
 
 def ordinal_below_100(n: int) -> str:

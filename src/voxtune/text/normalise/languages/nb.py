@@ -7,7 +7,7 @@ Modern counting ("tjueen", not "en og tjue"), "sju" for 7, "og" before the last 
 from __future__ import annotations
 
 from voxtune.text.normalise.languages.base import Currency
-from voxtune.text.normalise.languages.nordic import DanoNorwegian
+from voxtune.text.normalise.languages.nordic import CountingWords, DanoNorwegian, dano_norwegian_cardinal
 
 UNITS = [
     "null", "en", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv",
@@ -31,41 +31,11 @@ def below_100(n: int) -> str:
     return TENS[tens] + (UNITS[unit] if unit else "")
 
 
-def below_1000(n: int, leading: bool) -> list[str]:
-    hundreds, rest = divmod(n, 100)
-    words = []
-    if hundreds:
-        words += (
-            ["hundre"]
-            if hundreds == 1 and leading
-            else ["ett" if hundreds == 1 else UNITS[hundreds], "hundre"]
-        )
-        if rest:
-            words.append("og")
-    if rest:
-        words.append(below_100(rest))
-    return words
+WORDS = CountingWords(UNITS, below_100, hundred="hundre", thousand="tusen", neuter_one="ett", scales=SCALES)
 
 
 def cardinal_nb(n: int) -> str:
-    if n == 0:
-        return UNITS[0]
-    words: list[str] = []
-    for scale, one, many in SCALES:
-        count, n = divmod(n, scale)
-        if count:
-            words += ["en", one] if count == 1 else [*below_1000(count, leading=True), many]
-    thousands, rest = divmod(n, 1000)
-    if thousands:
-        if thousands == 1:
-            words += ["ett", "tusen"] if words else ["tusen"]
-        else:
-            words += [*below_1000(thousands, leading=not words), "tusen"]
-    if rest:
-        if words and rest < 100:
-            words.append("og")
-        words += below_1000(rest, leading=not words)
-    return " ".join(words)
+    return dano_norwegian_cardinal(n, WORDS)
 
 
 def ordinal_below_100(n: int) -> str:

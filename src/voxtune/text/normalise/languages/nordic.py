@@ -9,10 +9,62 @@ hundre og nittini"); Swedish writes those as one word, so it keeps its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from voxtune.text.normalise.errors import NormaliseError
 from voxtune.text.normalise.languages.base import Context, Language
+
+
+@dataclass(frozen=True)
+class CountingWords:
+    """The words Danish and Norwegian build cardinals from (their structure is the same)."""
+
+    units: Sequence[str]
+    below_100: Callable[[int], str]
+    hundred: str
+    thousand: str
+    neuter_one: str
+    """"et"/"ett": one before "hundre(de)" and "tusen(d)" inside a larger number."""
+    scales: tuple[tuple[int, str, str], ...]
+    """(value, singular, plural) for milliard and million, largest first."""
+
+
+def dano_norwegian_cardinal(n: int, words: CountingWords) -> str:
+    """Cardinal words: "to tusen og tjuefire", "hundrede og en"; "og" before a last part under 100."""
+    if n == 0:
+        return words.units[0]
+    out: list[str] = []
+    for scale, one, many in words.scales:
+        count, n = divmod(n, scale)
+        if count:
+            out += ["en", one] if count == 1 else [*_below_1000(count, True, words), many]
+    thousands, rest = divmod(n, 1000)
+    if thousands:
+        if thousands == 1:
+            out += [words.neuter_one, words.thousand] if out else [words.thousand]
+        else:
+            out += [*_below_1000(thousands, not out, words), words.thousand]
+    if rest:
+        if out and rest < 100:
+            out.append("og")
+        out += _below_1000(rest, not out, words)
+    return " ".join(out)
+
+
+def _below_1000(n: int, leading: bool, words: CountingWords) -> list[str]:
+    hundreds, rest = divmod(n, 100)
+    out = []
+    if hundreds:
+        if hundreds == 1:
+            out += [words.hundred] if leading else [words.neuter_one, words.hundred]
+        else:
+            out += [words.units[hundreds], words.hundred]
+        if rest:
+            out.append("og")
+    if rest:
+        out.append(words.below_100(rest))
+    return out
 
 
 class Nordic(Language):
