@@ -28,7 +28,7 @@ ADAPTER_WEIGHTS = "adapter_model.safetensors"
 METADATA_VERSION = 1
 
 
-def lora_config(spec: LoraSpec, targets: str | list[str], base_reference: str) -> LoraConfig:
+def lora_config(spec: LoraSpec, targets: str | list[str]) -> LoraConfig:
     return LoraConfig(
         r=spec.r,
         lora_alpha=spec.alpha,
@@ -37,7 +37,6 @@ def lora_config(spec: LoraSpec, targets: str | list[str], base_reference: str) -
         use_rslora=spec.use_rslora,
         use_dora=spec.use_dora,
         modules_to_save=list(spec.train_modules) or None,
-        base_model_name_or_path=base_reference,
     )
 
 
@@ -71,7 +70,7 @@ class TrainedWeights:
             self.activate(name)
             return
         if name not in self.names:
-            config = lora_config(self.spec, self.targets, self.loaded.source.reference)
+            config = lora_config(self.spec, self.targets)
             try:
                 if not self.names:
                     self.model = get_peft_model(self.loaded.model, config, adapter_name=name)
@@ -135,7 +134,8 @@ class TrainedWeights:
             config = copy.deepcopy(self.peft.peft_config[name])
             config.base_model_name_or_path = self.loaded.source.reference
             config.save_pretrained(str(folder))
-        write_metadata(folder, {**metadata, "adapter": name, "method": self.method})
+        extra = {"lora_targets": self.targets} if self.method == "lora" else {}
+        write_metadata(folder, {**metadata, "adapter": name, "method": self.method, **extra})
 
     def load(self, name: str, folder: Path) -> None:
         """Load saved weights of adapter ``name`` (created first if needed) from ``folder``."""

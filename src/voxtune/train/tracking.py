@@ -81,6 +81,7 @@ class Tracker:
     def audio(self, tag: str, audio: np.ndarray, sample_rate: int, step: int) -> None:
         if not self.accelerator.is_main_process or audio.size == 0:
             return
+        audio = np.clip(audio, -1.0, 1.0)
         figure = mel_figure(audio, sample_rate, tag)
         if "tensorboard" in self.report_to:
             writer = self.accelerator.get_tracker("tensorboard", unwrap=True)
