@@ -106,7 +106,8 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
     first = result.stages[0]
     return StepResult(
         "train",
-        f"{len(result.stages)} stages, adapters {', '.join(result.adapters)}; {first.stage}: {entropy_line(first)}",
+        f"{len(result.stages)} stages, adapters {', '.join(result.adapters)}; "
+        f"{first.stage}: {entropy_line(first)}",
         {"run": result.run_dir, "tiny model": model_dir, "training config": config_path},
     )
 

@@ -3,6 +3,7 @@ demo audio; saved like a hub model so training loads it by path with the code th
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +30,8 @@ def demo_texts(corpus_dir: Path) -> list[str]:
                 continue
             texts.append(sup.text)
             if sup.language:
-                try:
+                with contextlib.suppress(UnsupportedLanguageError):
                     texts.append(with_language_prefix(sup.text, sup.language))
-                except UnsupportedLanguageError:
-                    pass
     return texts
 
 

@@ -12,6 +12,7 @@ its latents of real audio, as RVQ codebooks are initialised in training.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -110,14 +111,22 @@ def _fit_residual(
     for layer in layers:
         codebook = layer.codebook
         size = codebook.codebook_size
-        if len(residual) >= size:
-            centroids, labels = kmeans2(residual, size, minit="++", iter=iterations, seed=rng)
-        else:  # fewer frames than codes: spread codes over the frames with a little jitter
-            picks = rng.choice(len(residual), size=size, replace=True)
-            centroids = residual[picks] + rng.normal(
-                0, residual.std() * 0.05 + 1e-6, (size, residual.shape[1])
+        distinct = np.unique(residual, axis=0)
+        if len(distinct) > size:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # an empty cluster keeps its start point
+                centroids, _ = kmeans2(residual, size, minit="++", iter=iterations, seed=rng)
+        else:  # no more distinct frames than codes: every frame gets a code, the rest jitter around them
+            picks = np.concatenate(
+                [np.arange(len(distinct)), rng.integers(0, len(distinct), size - len(distinct))]
             )
-            labels = np.argmin(((residual[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
+            scale = residual.std() * 0.05 + 1e-6
+            centroids = (
+                distinct[picks]
+                + rng.normal(0.0, scale, (size, residual.shape[1]))
+                * (np.arange(size) >= len(distinct))[:, None]
+            )
+        labels = np.argmin(((residual[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
         codebook.embed_sum.copy_(torch.as_tensor(centroids, dtype=codebook.embed_sum.dtype))
         codebook.cluster_usage.fill_(1.0)
         codebook._embed = None  # drop the cached embed computed from the old sums

@@ -106,9 +106,7 @@ class LanguageTagger:
         words = split_words(text)
         return self.tag_words([w.text for w in words], [w.clause_final for w in words])
 
-    def tag_words(
-        self, words: Sequence[str], clause_final: Sequence[bool] | None = None
-    ) -> list[WordTag]:
+    def tag_words(self, words: Sequence[str], clause_final: Sequence[bool] | None = None) -> list[WordTag]:
         """Label words said in this order; by default only the last word ends a clause."""
         if clause_final is None:
             clause_final = [i == len(words) - 1 for i in range(len(words))]

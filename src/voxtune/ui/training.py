@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from voxtune.train.run import TrainResult
@@ -72,13 +79,25 @@ class TrainProgressBars:
     def stage_finished(self, result: StageResult) -> None:
         task = self._tasks.get(f"train:{result.stage}")
         if task is not None:
-            self._progress.update(task, completed=result.planned_steps if not result.stopped_early else result.steps)
+            self._progress.update(
+                task, completed=result.planned_steps if not result.stopped_early else result.steps
+            )
 
 
 def train_table(result: TrainResult) -> Table:
     """One row per stage: data, steps, losses (next to the target entropy), time, adapter folder."""
     table = Table(title=f"train: {result.run_dir}", title_justify="left", caption=result.split_note)
-    for column in ("stage", "adapter", "items", "steps", "train loss", "val loss", "val nll", "entropy", "time"):
+    for column in (
+        "stage",
+        "adapter",
+        "items",
+        "steps",
+        "train loss",
+        "val loss",
+        "val nll",
+        "entropy",
+        "time",
+    ):
         justify = "left" if column in ("stage", "adapter") else "right"
         table.add_column(column, justify=justify)
     table.add_column("adapter folder / notes", overflow="fold")

@@ -91,7 +91,5 @@ def parse_raw(raw: str) -> list[Chunk]:
             if current != home and current not in switched[-1]:
                 switched[-1].append(current)
     return [
-        Chunk("".join(chars), tuple(langs))
-        for chars, langs in zip(chunks, switched, strict=True)
-        if chars
+        Chunk("".join(chars), tuple(langs)) for chars, langs in zip(chunks, switched, strict=True) if chars
     ]

@@ -45,9 +45,7 @@ def tie_symbols(symbols: Iterable[str], tie: str = TIE) -> str:
     parts = []
     for symbol in symbols:
         if len(symbol) > 1:
-            symbol = symbol[0] + "".join(
-                char if _is_modifier(char) else tie + char for char in symbol[1:]
-            )
+            symbol = symbol[0] + "".join(char if _is_modifier(char) else tie + char for char in symbol[1:])
         parts.append(symbol)
     return "".join(parts)
 
