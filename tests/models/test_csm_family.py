@@ -56,7 +56,7 @@ def test_missing_folder_and_wrong_family_are_clear_errors(tmp_path: Path, monkey
     with pytest.raises(InputError, match="no voxtune family"):
         detect_family(whisper)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="no config.json"):
+    with pytest.raises(InputError, match=r"no config\.json"):
         FAMILY.load(tmp_path / "empty")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(InputError, match="neither a local folder nor available"):
