@@ -6,6 +6,7 @@ Layout of ``OUTPUT/NAME/``::
     summary.json             stages, adapters and final metrics, written at the end
     config.yaml              the config as it ran (defaults filled in)
     rejected.jsonl           items the run could not train on, with the reason
+    split.json               the validation items (held out, or the corpus's own split)
     adapters/STAGE/          each stage's adapter (peft format) + voxtune_adapter.json
     checkpoints/STAGE/       best-k, periodic and final checkpoints (exact resume)
     samples/STAGE/LABEL/     generated audio (and its text) at sample points
@@ -230,6 +231,10 @@ def run_training(
     )
     if accelerator.is_main_process:
         run_dir.mkdir(parents=True, exist_ok=True)
+        write_json(
+            {"from_corpus": split.from_corpus, "note": split_note, "validation": sorted(split.validation)},
+            run_dir / "split.json",
+        )
         (run_dir / "config.yaml").write_text(
             yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
             encoding="utf-8",

@@ -71,8 +71,13 @@ def csm_loss(
         keep = max(1, round(frames * depth_decoder_ratio))
         chosen = torch.randperm(frames)[:keep].sort().values.to(before.device)
     depth_inputs = F.pad(frame_codes[chosen, : num_codebooks - 1], (1, 0), value=0)
+    # an explicit all-ones mask: without one, transformers 5 mistakes 1-D position ids for packed
+    # sequences whenever the number of frames equals the number of codebooks
     depth_logits = core.depth_decoder(
-        input_ids=depth_inputs, backbone_last_hidden_state=before[chosen], use_cache=False
+        input_ids=depth_inputs,
+        backbone_last_hidden_state=before[chosen],
+        attention_mask=torch.ones_like(depth_inputs),
+        use_cache=False,
     ).logits  # (chosen, codebooks - 1, vocab)
     depth_ce = F.cross_entropy(
         depth_logits.float().reshape(-1, depth_logits.shape[-1]),
