@@ -9,15 +9,20 @@ from pathlib import Path
 
 import pytest
 import torch
-from support.tiny_csm import build_tiny_csm, fsdd_corpus, write_config
 
 import voxtune
+from support.tiny_csm import build_tiny_csm, fsdd_corpus, write_config
 
 SRC = Path(voxtune.__file__).resolve().parents[1]
 
 
 def voxtune_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {"COLUMNS": "220", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(SRC), "HOME": os.environ.get("HOME", "/tmp")}
+    env = {
+        "COLUMNS": "220",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(SRC),
+        "HOME": os.environ.get("HOME", "/tmp"),
+    }
     return subprocess.run(
         [sys.executable, "-c", "from voxtune.cli import main; main()", *args],
         capture_output=True,

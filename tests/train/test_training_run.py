@@ -61,6 +61,7 @@ def two_stage_run(tmp_path_factory, tiny_csm: Path, corpus_with_bad_items: Path,
         codec_cache=str(codes_dir),
         family={"max_positions": 48},
         checkpoints={"select": "last"},
+        gradient_checkpointing=True,
         stages=[
             {"name": "all", "steps": 8},
             {
