@@ -53,6 +53,8 @@ class TrainResult:
     split_note: str
     rejected: int
     interrupted: bool = False
+    main_process: bool = True
+    """False in the other processes of a multi-GPU launch (only the main one should report)."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -205,10 +207,17 @@ def run_training(
         f"({config.eval.validation_fraction:.0%} of each stage's items, chosen by id hash) were held out"
     )
 
+    report_to = resolve_report_to(config.logging.report_to)
+    accelerator = Accelerator(  # first, so each process of a multi-GPU launch loads onto its own GPU
+        mixed_precision="no" if precision == "fp32" else precision,
+        cpu=device == "cpu",
+        log_with=report_to,
+        project_dir=str(run_dir / "logs"),
+    )
     loaded = family.load(
         config.model.base,
         dtype=_dtype(config, device, precision),
-        device=device,
+        device=accelerator.device,
         quantization=config.model.quantization,
         revision=config.model.revision,
     )
@@ -222,13 +231,6 @@ def run_training(
             if name.startswith(loaded.frozen_prefixes):
                 param.requires_grad_(False)
 
-    report_to = resolve_report_to(config.logging.report_to)
-    accelerator = Accelerator(
-        mixed_precision="no" if precision == "fp32" else precision,
-        cpu=device == "cpu",
-        log_with=report_to,
-        project_dir=str(run_dir / "logs"),
-    )
     if accelerator.is_main_process:
         run_dir.mkdir(parents=True, exist_ok=True)
         write_json(
@@ -252,7 +254,7 @@ def run_training(
         tracker=Tracker(accelerator, report_to),
         run_dir=run_dir,
         speakers=speakers,
-        progress=progress,
+        progress=progress if accelerator.is_main_process else NoProgress(),
         metadata=_metadata_builder(config, loaded, speakers, stage_settings),
     )
     budget = StepBudget(stop_after)
@@ -291,7 +293,14 @@ def run_training(
     finally:
         ctx.tracker.flush()
         accelerator.end_training()
-    outcome = TrainResult(run_dir, results, split_note, len(ledger), interrupted=interrupted)
+    outcome = TrainResult(
+        run_dir,
+        results,
+        split_note,
+        len(ledger),
+        interrupted=interrupted,
+        main_process=accelerator.is_main_process,
+    )
     if accelerator.is_main_process and not interrupted:
         write_json(
             {
