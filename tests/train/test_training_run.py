@@ -351,3 +351,69 @@ def test_a_wrong_family_model_and_a_corpus_without_text_are_refused(
     write_cuts(cuts, corpus / "cuts.jsonl.gz")
     with pytest.raises(InputError, match="no item of the corpus has a transcript"):
         run_training(write_config(tmp_path, tiny_csm, corpus))
+
+
+def test_early_stopping_samples_and_tensorboard_media(
+    tmp_path: Path, tiny_csm: Path, fsdd_corpus_dir: Path, codes_dir: Path
+) -> None:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    config = write_config(
+        tmp_path,
+        tiny_csm,
+        fsdd_corpus_dir,
+        codec_cache=str(codes_dir),
+        optimizer={"lr": 1e-12},  # nothing improves by min_delta, so patience runs out
+        eval={"every": 1, "patience": 2, "min_delta": 1e-3},
+        logging={"every": 1, "samples_every": 2, "sample_count": 1, "samples_at_end": True},
+        family={"max_seconds": 0.5},
+        stages=[{"name": "all", "steps": 20}],
+    )
+    result = run_training(config)
+    stage = result.stages[0]
+    assert stage.stopped_early and stage.steps == 3 and "stopped early at step 3" in stage.notes[0]
+    assert stage.selected.startswith("best (step ")
+    samples = tmp_path / "runs" / "tiny" / "samples" / "all"
+    assert sf.info(str(samples / "step-0000002" / "00.wav")).samplerate == 24000
+    assert (samples / "final" / "00.txt").read_text(encoding="utf-8").count("\t") == 3
+    events = EventAccumulator(
+        str(next((tmp_path / "runs" / "tiny" / "logs").rglob("events.out.*")).parent),
+        size_guidance={"audio": 0, "images": 0, "scalars": 0},
+    )
+    events.Reload()
+    tags = events.Tags()
+    assert "samples/all/00" in tags["audio"] and "samples/all/00/mel" in tags["images"]
+    for scalar in (
+        "train/loss",
+        "train/lr",
+        "train/grad_norm",
+        "train/tokens_per_s",
+        "train/padding_ratio",
+        "train/memory_mb",
+        "train/loss_backbone",
+        "val/nll",
+        "val/target_entropy",
+    ):
+        assert scalar in tags["scalars"], scalar
+
+
+def test_bf16_autocast_and_dora_rslora_adapters_train_on_a_cpu(
+    tmp_path: Path, tiny_csm: Path, fsdd_corpus_dir: Path, codes_dir: Path
+) -> None:
+    config = write_config(
+        tmp_path,
+        tiny_csm,
+        fsdd_corpus_dir,
+        codec_cache=str(codes_dir),
+        precision="bf16",
+        lora={"use_dora": True, "use_rslora": True},
+        stages=[{"name": "all", "steps": 2}],
+    )
+    result = run_training(config)
+    assert np.isfinite(result.stages[0].train_loss)
+    adapter = json.loads(
+        (Path(result.stages[0].adapter_dir) / "adapter_config.json").read_text(encoding="utf-8")
+    )
+    assert adapter["use_dora"] and adapter["use_rslora"]
+    keys = load_file(str(Path(result.stages[0].adapter_dir) / "adapter_model.safetensors")).keys()
+    assert any("lora_magnitude_vector" in k for k in keys)

@@ -24,6 +24,7 @@ from typing import Any
 import torch
 import yaml
 from accelerate import Accelerator
+from accelerate.state import AcceleratorState, GradientState
 from lhotse.cut import Cut
 
 from voxtune.config import fingerprint, validate
@@ -208,6 +209,11 @@ def run_training(
     )
 
     report_to = resolve_report_to(config.logging.report_to)
+    # accelerate keeps one state per process whose precision cannot change afterwards; a process may run
+    # several trainings (the demo, notebooks, tests), so start each from a clean one (private, but the
+    # reset accelerate's own tests use; the distributed part of the state is kept)
+    AcceleratorState._reset_state(reset_partial_state=False)
+    GradientState._reset_state()
     accelerator = Accelerator(  # first, so each process of a multi-GPU launch loads onto its own GPU
         mixed_precision="no" if precision == "fp32" else precision,
         cpu=device == "cpu",
