@@ -140,10 +140,13 @@ class TrainedWeights:
     def load(self, name: str, folder: Path) -> None:
         """Load saved weights of adapter ``name`` (created first if needed) from ``folder``."""
         if self.method == "full":
-            state = load_file(str(next(folder.glob("*.safetensors"))))
-            result = self.loaded.model.load_state_dict(state, strict=False)
-            if result.unexpected_keys:
-                raise InputError(f"{folder} holds weights this model does not have", path=folder)
+            shards = sorted(folder.glob("*.safetensors"))
+            if not shards:
+                raise InputError("no saved weights (*.safetensors) in the stage's model folder", path=folder)
+            for shard in shards:  # save_pretrained may shard a large model
+                result = self.loaded.model.load_state_dict(load_file(str(shard)), strict=False)
+                if result.unexpected_keys:
+                    raise InputError(f"{shard.name} holds weights this model does not have", path=folder)
             self.ensure(name)
             return
         self.ensure(name)
