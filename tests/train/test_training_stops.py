@@ -113,6 +113,8 @@ def test_full_fine_tuning_trains_the_model_but_not_its_codec(
     backbone = [k for k in base_state if k.startswith("backbone_model.layers.")]
     assert any(not torch.equal(trained_state[k], base_state[k]) for k in backbone)
     assert FAMILY.load(result.stages[0].adapter_dir).model is not None  # a full model folder
+    again = run_training(config, resume=True)  # a finished stage's full weights load back
+    assert again.stages[0].steps == 3
 
 
 @pytest.mark.parametrize(

@@ -140,13 +140,14 @@ class TrainedWeights:
     def load(self, name: str, folder: Path) -> None:
         """Load saved weights of adapter ``name`` (created first if needed) from ``folder``."""
         if self.method == "full":
-            shards = sorted(folder.glob("*.safetensors"))
-            if not shards:
-                raise InputError("no saved weights (*.safetensors) in the stage's model folder", path=folder)
-            for shard in shards:  # save_pretrained may shard a large model
-                result = self.loaded.model.load_state_dict(load_file(str(shard)), strict=False)
-                if result.unexpected_keys:
-                    raise InputError(f"{shard.name} holds weights this model does not have", path=folder)
+            # through from_pretrained, which undoes whatever renaming save_pretrained did
+            model = self.loaded.model
+            dtype = next(model.parameters()).dtype
+            try:
+                saved = type(model).from_pretrained(folder, dtype=dtype)
+            except (OSError, ValueError) as exc:
+                raise InputError(f"cannot read the stage's saved model: {exc}", path=folder) from None
+            model.load_state_dict(saved.state_dict())
             self.ensure(name)
             return
         self.ensure(name)
