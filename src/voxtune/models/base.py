@@ -13,7 +13,7 @@ voxtune is written against this interface. The flow a trainer drives::
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal, Protocol
 import numpy as np
 import torch
 from lhotse.cut import Cut
+from lhotse.supervision import AlignmentItem
 from torch import nn
 
 from voxtune.config import StrictModel
@@ -130,11 +131,13 @@ class LossOutput:
 
 @dataclass(frozen=True)
 class GenerationRequest:
-    """What to generate: for TTS ``text`` (+ speaker, language); for STT ``audio`` at ``sample_rate``."""
+    """What to generate: for TTS ``text`` (+ speaker, language); for STT ``audio`` at ``sample_rate``;
+    for speech-to-speech the user's ``audio`` (+ the speaker and ``emotion`` to answer in)."""
 
     text: str | None = None
     speaker: str | None = None
     language: str | None = None
+    emotion: str | None = None
     audio: np.ndarray | None = None
     sample_rate: int | None = None
 
@@ -148,6 +151,8 @@ class GenerationResult:
     text: str | None = None
     stopped: str = ""
     """``end_of_audio`` (the model ended it), ``length_limit`` (cut at the cap), ``end_of_text``."""
+    words: list[AlignmentItem] | None = None
+    """STT: each transcribed word with its start and duration in seconds of the input audio."""
 
 
 class ItemEncoder(Protocol):
@@ -248,6 +253,28 @@ class ModelFamily(ABC):
         seed: int = 0,
     ) -> list[GenerationResult]:
         """Synthesise (TTS) or transcribe (STT) each request, for evaluation and serving."""
+
+    streams_audio: ClassVar[bool] = False
+    """Whether ``generate_incremental`` hands audio over while generating (else all at the end)."""
+
+    def generate_incremental(
+        self,
+        loaded: LoadedModel,
+        request: GenerationRequest,
+        settings: FamilySettings,
+        on_audio: Callable[[np.ndarray], None],
+        *,
+        speakers: Mapping[str, int] | None = None,
+        seed: int = 0,
+    ) -> GenerationResult:
+        """Synthesise one request, handing its audio to ``on_audio`` piece by piece as it is generated
+        (for streaming servers); the pieces joined are the result's audio. An exception raised by
+        ``on_audio`` stops generation and propagates. Families that generate everything at once (this
+        default) hand the whole audio over in one piece."""
+        (result,) = self.generate(loaded, [request], settings, speakers=speakers, seed=seed)
+        if result.audio is not None and result.audio.size:
+            on_audio(result.audio)
+        return result
 
     @abstractmethod
     def build_tiny(

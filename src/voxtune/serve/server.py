@@ -1,0 +1,64 @@
+"""Running the app with uvicorn: in the foreground (``voxtune serve``) or in a background thread on a
+free port of 127.0.0.1 (the demo, benchmarks, tests)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
+
+from voxtune.serve.app import create_app
+from voxtune.serve.config import ServeConfig
+from voxtune.serve.service import Service
+
+KEEP_ALIVE_SECONDS = 5
+
+
+def uvicorn_config(app: object, config: ServeConfig, *, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        limit_concurrency=config.limits.max_connections,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        server_header=False,
+    )
+
+
+def serve_forever(service: Service, *, host: str | None = None, port: int | None = None) -> None:
+    """Serve until interrupted (Ctrl+C); the model worker is shut down after."""
+    config = service.config
+    server = uvicorn.Server(
+        uvicorn_config(
+            create_app(service), config, host=host or config.host, port=config.port if port is None else port
+        )
+    )
+    try:
+        server.run()
+    finally:
+        service.close()
+
+
+@contextlib.contextmanager
+def background_server(service: Service, *, start_timeout: float = 30.0) -> Iterator[str]:
+    """Serve ``service`` on 127.0.0.1 (a free port) in a thread; yield its base URL, stop it after."""
+    server = uvicorn.Server(uvicorn_config(create_app(service), service.config, host="127.0.0.1", port=0))
+    thread = threading.Thread(target=server.run, name="voxtune-serve", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the server did not start within {start_timeout:.0f} s")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
