@@ -37,7 +37,8 @@ from voxtune.models.source import resolve_model
 
 SAMPLE_RATE = 16000
 LORA_TARGETS = (
-    r"^wav2vec2\.encoder\.layers\.\d+\.(attention\.(q|k|v|out)_proj|feed_forward\.(intermediate|output)_dense)$"
+    r"^wav2vec2\.encoder\.layers\.\d+\."
+    r"(attention\.(q|k|v|out)_proj|feed_forward\.(intermediate|output)_dense)$"
 )
 
 
@@ -174,9 +175,7 @@ class TinyCtcFamily(ModelFamily):
 
         folder = save_tiny_ctc_model(Path(folder), LETTERS, layers=2)
         model = Wav2Vec2ForCTC.from_pretrained(folder)
-        vocab = model.config.vocab_size
-        with torch.no_grad():  # random logits favour <unk>; make letters and word breaks win instead
-            model.lm_head.bias.copy_(torch.linspace(-1.0, 1.0, vocab, generator=None))
+        with torch.no_grad():  # random logits may favour <unk>: let letters and the blank win instead
             model.lm_head.bias[1:4] = -10.0  # <s>, </s>, <unk>
         model.save_pretrained(folder)
         return folder

@@ -129,11 +129,12 @@ def _settings(
 def language_routes(
     adapters: Mapping[str, AdapterInfo], explicit: Mapping[str, str], default: str | None
 ) -> tuple[dict[str, str], list[str]]:
-    """Language -> adapter: ``explicit`` first, then each adapter trained on that language only, then
-    the one multilingual adapter covering it. Ambiguous languages go to ``default`` when it covers them,
-    else stay unrouted (said in the returned notes)."""
+    """Language -> adapter: ``explicit`` first, then the adapter trained on that language only, then the
+    one multilingual adapter covering it. A language several adapters claim goes to ``default`` when
+    that is one of them, else stays unrouted (said in the returned notes)."""
     routes: dict[str, str] = {}
     notes: list[str] = []
+    ambiguous: set[str] = set()  # not handed to a multilingual adapter when specialists disagree
     for language, adapter in explicit.items():
         routes[_canonical(language)] = adapter
     for single in (True, False):
@@ -145,13 +146,14 @@ def language_routes(
             for language in languages:
                 candidates.setdefault(language, []).append(name)
         for language, names in sorted(candidates.items()):
-            if language in routes:
+            if language in routes or language in ambiguous:
                 continue
             if len(names) == 1:
                 routes[language] = names[0]
             elif default in names:
                 routes[language] = default
             else:
+                ambiguous.add(language)
                 notes.append(
                     f"language '{language}' is served by {', '.join(names)}: name one (model:adapter) "
                     "or set languages in the config"
