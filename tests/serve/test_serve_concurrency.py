@@ -63,7 +63,9 @@ def url(service: Service) -> Iterator[str]:
         yield base
 
 
-def test_concurrent_requests_for_two_adapters_each_get_their_single_request_output(url: str) -> None:
+def test_concurrent_requests_for_two_adapters_each_get_their_single_request_output(
+    service: Service, url: str
+) -> None:
     count = 8
     with httpx.Client(base_url=url, timeout=120) as client:
         alone = []
@@ -82,19 +84,25 @@ def test_concurrent_requests_for_two_adapters_each_get_their_single_request_outp
     assert len(set(alone)) == count  # every request asks for something different
     switches_before = metric(url, 'voxtune_adapter_switches_total{model="tts"}')
 
-    barrier = threading.Barrier(count)
+    gate = threading.Event()
+    service.worker.run(lambda: gate.wait(60))  # hold the model until every request is queued
 
     def one(i: int) -> bytes:
         with httpx.Client(base_url=url, timeout=120) as client:
-            barrier.wait()
             response = client.post("/v1/audio/speech", json=speech_body(i))
             assert response.status_code == 200, response.text
             return response.content
 
     with ThreadPoolExecutor(count) as pool:
-        together = list(pool.map(one, range(count)))
+        futures = [pool.submit(one, i) for i in range(count)]
+        deadline = time.monotonic() + 30
+        while service.worker.pending < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert service.worker.pending == count  # all in flight together, in whatever order they came
+        gate.set()
+        together = [f.result() for f in futures]
     assert together == alone
-    assert metric(url, 'voxtune_adapter_switches_total{model="tts"}') - switches_before >= 3  # interleaved
+    assert metric(url, 'voxtune_adapter_switches_total{model="tts"}') > switches_before
 
     async def many() -> tuple[list[bytes], list[str]]:
         async with httpx.AsyncClient(base_url=url, timeout=120) as client:
@@ -168,3 +176,28 @@ def test_full_queue_timeouts_and_departed_clients_are_clear_and_leave_no_trace(
     after = httpx.post(f"{url}/v1/audio/speech", json=body, timeout=60)
     assert after.status_code == 200 and after.content == expected  # healthy, nothing leaked
     assert metric(url, 'voxtune_generations_total{adapter="nb",model="tts"}') == generations + 1
+
+
+def test_a_client_leaving_mid_stream_stops_generation(serve_models: ServeModels) -> None:
+    data = config_data(serve_models)
+    data["models"][0]["generation"] = {"max_seconds": 8.0, "seconds_per_character": 1.0}
+    service = start_service(serve_config(data))
+    body = {**speech_body(0), "stream": True}
+    try:
+        with background_server(service) as url:
+            with (
+                httpx.Client(base_url=url, timeout=60) as client,
+                client.stream("POST", "/v1/audio/speech", json=body) as response,
+            ):
+                assert response.status_code == 200
+                first = next(response.iter_raw())
+                assert len(first) > 0
+            deadline = time.monotonic() + 20
+            while service.worker.pending and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert metric(url, 'voxtune_dropped_total{reason="stopped_mid_stream"}') == 1
+            assert service.worker.pending == 0
+            whole = httpx.post(f"{url}/v1/audio/speech", json={**body, "stream": False}, timeout=60)
+            assert whole.status_code == 200 and len(whole.content) > 4 * len(first)  # it had far more to say
+    finally:
+        service.close()

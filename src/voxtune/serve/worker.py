@@ -113,6 +113,10 @@ class ModelWorker:
                     result = family.generate_incremental(
                         base.loaded, request, route.settings, on_audio, speakers=route.speakers, seed=seed
                     )
+        except GenerationStoppedError:
+            if self.metrics is not None:
+                self.metrics.dropped.labels("stopped_mid_stream").inc()
+            raise
         finally:
             self._record(route, base, before, time.perf_counter() - started)
         return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from voxtune.models.base import (
 )
 from voxtune.models.codec_cache import CodecCache, cut_waveform, default_cache_root, module_fingerprint
 from voxtune.models.csm import sequence
-from voxtune.models.csm.generate import FrameBudget, synthesise
+from voxtune.models.csm.generate import FrameBudget, synthesise, synthesise_incremental
 from voxtune.models.csm.loss import PARTS, csm_loss, unwrap
 from voxtune.models.csm.prompt import assign_speaker_ids, speaker_id, turn_text
 from voxtune.models.csm.settings import CsmSettings
@@ -244,6 +244,28 @@ class CsmFamily(ModelFamily):
             training=training,
         )
 
+    streams_audio = True
+
+    def _prompt(
+        self, loaded: LoadedModel, request: GenerationRequest, settings: CsmSettings, ids: Mapping[str, int]
+    ) -> list[int]:
+        """Token ids ``<bos>[speaker]<lang:xx>text<eos>`` of one request."""
+        if not request.text:
+            raise InputError("CSM generates speech from text; a request has no text")
+        if request.speaker is not None and request.speaker not in ids and not request.speaker.isdigit():
+            raise InputError(
+                f"unknown speaker '{request.speaker}'",
+                hint=f"Known speakers: {', '.join(sorted(ids)) or 'none'} (or a number)",
+            )
+        sid = speaker_id(request.speaker, ids, settings.default_speaker)
+        body = turn_text(request.text, sid, request.language, language_tag=settings.language_tag)
+        tokenizer = loaded.tokenizer
+        return [
+            tokenizer.bos_token_id,
+            *tokenizer.encode(body, add_special_tokens=False),
+            tokenizer.eos_token_id,
+        ]
+
     def generate(
         self,
         loaded: LoadedModel,
@@ -255,26 +277,8 @@ class CsmFamily(ModelFamily):
     ) -> list[GenerationResult]:
         assert isinstance(settings, CsmSettings)
         ids = dict(speakers or settings.speaker_ids)
-        tokenizer = loaded.tokenizer
-        prompts, texts = [], []
-        for request in requests:
-            if not request.text:
-                raise InputError("CSM generates speech from text; a request has no text")
-            if request.speaker is not None and request.speaker not in ids and not request.speaker.isdigit():
-                raise InputError(
-                    f"unknown speaker '{request.speaker}'",
-                    hint=f"Known speakers: {', '.join(sorted(ids)) or 'none'} (or a number)",
-                )
-            sid = speaker_id(request.speaker, ids, settings.default_speaker)
-            body = turn_text(request.text, sid, request.language, language_tag=settings.language_tag)
-            prompts.append(
-                [
-                    tokenizer.bos_token_id,
-                    *tokenizer.encode(body, add_special_tokens=False),
-                    tokenizer.eos_token_id,
-                ]
-            )
-            texts.append(request.text)
+        prompts = [self._prompt(loaded, request, settings, ids) for request in requests]
+        texts = [str(request.text) for request in requests]
         core = unwrap(loaded.model)
         budget = FrameBudget(
             loaded.extras["frame_rate"], settings.seconds_per_character, settings.max_seconds
@@ -290,6 +294,37 @@ class CsmFamily(ModelFamily):
                 temperature=settings.temperature,
                 top_k=settings.top_k,
                 trim_top_db=settings.trim_top_db,
+                sample_rate=int(loaded.sample_rate or mimi.SAMPLE_RATE),
+            )
+
+    def generate_incremental(
+        self,
+        loaded: LoadedModel,
+        request: GenerationRequest,
+        settings: FamilySettings,
+        on_audio: Callable[[np.ndarray], None],
+        *,
+        speakers: Mapping[str, int] | None = None,
+        seed: int = 0,
+    ) -> GenerationResult:
+        """Frame by frame: the first audio after 4 frames, then in growing pieces (see
+        ``synthesise_incremental``); the same frames as ``generate`` with the same seed, untrimmed."""
+        assert isinstance(settings, CsmSettings)
+        prompt = self._prompt(loaded, request, settings, dict(speakers or settings.speaker_ids))
+        budget = FrameBudget(
+            loaded.extras["frame_rate"], settings.seconds_per_character, settings.max_seconds
+        )
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            return synthesise_incremental(
+                unwrap(loaded.model),
+                prompt,
+                str(request.text),
+                on_audio,
+                budget=budget,
+                codebook_size=loaded.extras["codebook_size"],
+                temperature=settings.temperature,
+                top_k=settings.top_k,
                 sample_rate=int(loaded.sample_rate or mimi.SAMPLE_RATE),
             )
 
