@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from conftest import REPO
 
@@ -24,8 +25,11 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "voxtune demo" in result.stdout
-    for step in ("corpus", "prepare", "export", "train"):
+    for step in ("corpus", "prepare", "export", "train", "serve"):
         assert f"│ {step}" in result.stdout
+    for adapter in ("multilingual", "nordic-nb", "nordic-sv"):  # the server answered once per adapter
+        audio, rate = sf.read(str(out / "served" / f"{adapter}.wav"))
+        assert rate == 24000 and len(audio) > rate // 2
     assert "vs target entropy" in result.stdout
     run = out / "runs" / "demo-csm"
     for stage in ("multilingual", "nordic-nb", "nordic-sv"):

@@ -35,3 +35,4 @@ def serve(
         console.print(f"[yellow]warning[/] listening on {bind} without API keys (set auth.api_key_env)")
     console.print("Ctrl+C stops the server.")
     serve_forever(service, host=bind, port=port)
+    console.print("server stopped")

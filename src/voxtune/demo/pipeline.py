@@ -152,11 +152,62 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
     )
 
 
+def serve_adapters(ctx: DemoContext) -> StepResult:
+    """Start the server on 127.0.0.1 (a free port) with the tiny CSM and the trained adapters, ask each
+    adapter for one sentence in its language over HTTP, save what it says, and stop the server."""
+    import httpx
+
+    from voxtune.demo import sentences
+    from voxtune.serve.config import load_serve_config
+    from voxtune.serve.server import background_server
+    from voxtune.serve.service import start_service
+    from voxtune.ui.training import quiet_transformers
+
+    quiet_transformers()
+    config_path = ctx.out / "serve.yaml"
+    if not config_path.is_file():
+        template = resources.files("voxtune.demo").joinpath("serve.yaml").read_text(encoding="utf-8")
+        config_path.write_text(template, encoding="utf-8")
+    said = {"nb": sentences.NORWEGIAN[3], "sv": sentences.SWEDISH[3], "da": sentences.DANISH[3]}
+    served = ctx.out / "served"
+    served.mkdir(exist_ok=True)
+    service = start_service(load_serve_config(config_path))
+    parts: list[str] = []
+    try:
+        with background_server(service) as url, httpx.Client(base_url=url, timeout=120) as client:
+            models = [m for m in client.get("/v1/models").json()["data"] if m["adapter"]]
+            for model in models:
+                language = next((x for x in sorted(model["languages"]) if x in said), "nb")
+                voice = next((v for v in model["voices"] if v.startswith(language)), "default")
+                response = client.post(
+                    "/v1/audio/speech",
+                    json={
+                        "model": model["id"],
+                        "input": said[language],
+                        "voice": voice,
+                        "language": language,
+                        "response_format": "wav",
+                    },
+                )
+                response.raise_for_status()
+                (served / f"{model['adapter']}.wav").write_bytes(response.content)
+                seconds = (len(response.content) - 44) / 2 / int(response.headers["x-sample-rate"])
+                parts.append(f"{model['adapter']} ({language}, {voice}): {seconds:.1f} s")
+    finally:
+        service.close()
+    return StepResult(
+        "serve",
+        f"{len(parts)} adapters on one base over HTTP at {url}: " + "; ".join(parts),
+        {"served audio": served, "serving config": config_path},
+    )
+
+
 STEPS: list[tuple[str, DemoStep]] = [
     ("corpus", generate_corpus),
     ("prepare", prepare_corpus),
     ("export", export_for_training),
     ("train", train_tiny_model),
+    ("serve", serve_adapters),
 ]
 
 

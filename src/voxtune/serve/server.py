@@ -31,7 +31,7 @@ def uvicorn_config(app: object, config: ServeConfig, *, host: str, port: int) ->
 
 
 def serve_forever(service: Service, *, host: str | None = None, port: int | None = None) -> None:
-    """Serve until interrupted (Ctrl+C); the model worker is shut down after."""
+    """Serve until interrupted (Ctrl+C or SIGTERM), then shut the model worker down and return."""
     config = service.config
     server = uvicorn.Server(
         uvicorn_config(
@@ -40,6 +40,8 @@ def serve_forever(service: Service, *, host: str | None = None, port: int | None
     )
     try:
         server.run()
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly, then re-raises the signal it caught
+        pass
     finally:
         service.close()
 
