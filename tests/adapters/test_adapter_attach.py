@@ -128,3 +128,22 @@ def test_an_adapter_that_does_not_fit_leaves_the_base_untouched(
         assert torch.equal(backbone(loaded.model), with_b)
     with slots.active(None):
         assert torch.equal(backbone(loaded.model), bare)
+
+
+def test_lora_dropout_of_a_training_config_never_runs_when_serving(
+    tiny_csm: Path, adapters: dict[str, Path], tmp_path: Path
+) -> None:
+    dropped = tmp_path / "dropped"
+    dropped.mkdir()
+    for file in adapters["a"].iterdir():
+        (dropped / file.name).write_bytes(file.read_bytes())
+    config = json.loads((dropped / "adapter_config.json").read_text())
+    config["lora_dropout"] = 0.5  # as trained; at inference it must be a no-op
+    (dropped / "adapter_config.json").write_text(json.dumps(config))
+    loaded = FAMILY.load(tiny_csm)
+    slots = AdapterSlots(loaded.model)
+    with slots.active(read_adapter(adapters["a"], name="a")):
+        plain = backbone(loaded.model)
+    with slots.active(read_adapter(dropped)):
+        first, second = backbone(loaded.model), backbone(loaded.model)
+    assert torch.equal(first, second) and torch.allclose(first, plain, atol=1e-6)

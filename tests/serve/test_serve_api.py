@@ -237,3 +237,20 @@ def test_streamed_speech_joins_to_the_whole_response(client: TestClient) -> None
         data = b"".join(streamed_wav.iter_bytes())
     audio, rate = sf.read(io.BytesIO(data), dtype="int16")
     assert rate == 24000 and audio.tobytes() == joined
+
+
+def test_a_failing_model_is_a_json_500_and_the_server_goes_on(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    family = service.bases["tts"].loaded.family
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("CUDA out of memory (simulated)")
+
+    with TestClient(create_app(service), raise_server_exceptions=False) as client:
+        monkeypatch.setattr(family, "generate", broken)
+        failed = speak(client, model="tts:nb")
+        assert failed.status_code == 500 and failed.json()["error"]["code"] == "internal_error"
+        assert "RuntimeError" in failed.json()["error"]["message"]
+        monkeypatch.undo()
+        assert speak(client, model="tts:nb").status_code == 200

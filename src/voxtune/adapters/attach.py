@@ -96,14 +96,13 @@ class AdapterSlots:
                 with self._peft.disable_adapter():  # type: ignore[attr-defined]
                     yield
             return
-        slot = self._slots.get(info.name)
-        if slot is None or slot.info.path != info.path:
+        slot = self._slots.get(info.name)  # names are unique per base (the registry sees to it)
+        if slot is None:
             slot = self._attach(info)
         self._slots.move_to_end(info.name)
         if self._active != info.name:
             started = time.perf_counter()
             self._peft.set_adapter(slot.key)  # type: ignore[union-attr]
-            self.model.eval()
             self.events.switch_seconds += time.perf_counter() - started
             self.events.switches += 1
             self._active = info.name
@@ -141,7 +140,6 @@ class AdapterSlots:
                 path=info.path,
                 hint="Raise adapter_cache.max_memory_mb",
             )
-        self.detach(info.name)  # a stale copy (same name, other folder)
         while self._slots and (
             len(self._slots) >= self.max_adapters or self.attached_bytes + info.weight_bytes > self.max_bytes
         ):
@@ -173,7 +171,7 @@ class AdapterSlots:
         except AdapterLoadError:
             self._drop_failed(key)
             raise
-        self.model.eval()
+        self.model.eval()  # peft's new modules start in training mode: LoRA dropout must not run here
         size = sum(p.numel() * p.element_size() for n, p in self._peft.named_parameters() if f".{key}." in n)
         slot = Slot(key, info, size, time.perf_counter() - started)
         self._slots[info.name] = slot

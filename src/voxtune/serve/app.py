@@ -103,6 +103,19 @@ def create_app(service: Service) -> FastAPI:
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("%s %s failed", request.method, request.url.path, exc_info=exc)
+        body = {
+            "error": {
+                "message": f"the server failed on this request ({type(exc).__name__}); see its log",
+                "type": "server_error",
+                "param": None,
+                "code": "internal_error",
+            }
+        }
+        return JSONResponse(body, status_code=500)
+
     @app.exception_handler(404)
     async def not_found(request: Request, exc: Exception) -> JSONResponse:
         error = ApiError(404, "not_found", f"no endpoint {request.method} {request.url.path}")
