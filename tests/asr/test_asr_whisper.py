@@ -1,0 +1,163 @@
+"""The transformers Whisper backend on a tiny random model: the plumbing, not the (garbage) text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+import soxr
+import torch
+
+from support.tiny_models import tiny_emotion_dir, tiny_whisper_dir
+from voxtune.asr.transcript import Transcript
+from voxtune.asr.whisper import WhisperTranscriber
+from voxtune.errors import InputError
+
+CLIPS = ("3_jackson_0.wav", "5_george_3.wav", "7_lucas_10.wav", "0_nicolas_4.wav")
+
+
+@pytest.fixture(scope="module")
+def transcriber() -> WhisperTranscriber:
+    return WhisperTranscriber.from_pretrained(tiny_whisper_dir(), max_new_tokens=16, batch_size=4)
+
+
+@pytest.fixture(scope="module")
+def clips(fsdd_dir: Path) -> list[np.ndarray]:
+    return [sf.read(fsdd_dir / name, dtype="float32")[0] for name in CLIPS]
+
+
+def assert_words_well_formed(transcript: Transcript, duration: float) -> None:
+    starts = [word.start for word in transcript.words]
+    assert starts == sorted(starts)
+    for word in transcript.words:
+        assert 0.0 <= word.start <= word.end <= duration + 1e-6
+        assert word.text == word.text.strip() and word.text
+
+
+def test_detection_gives_a_language_with_its_probability(transcriber, clips) -> None:
+    results = transcriber.transcribe_batch(clips, 8000)
+    scores = transcriber.language_scores(clips, 8000)
+    for clip, result, score in zip(clips, results, scores, strict=True):
+        assert sum(score.probabilities.values()) == pytest.approx(1.0, abs=1e-4)
+        assert len(score.probabilities) == 100
+        _, probability = score.best
+        assert 0.0 <= result.language_probability <= 1.0
+        assert result.language_probability == pytest.approx(probability, abs=1e-5)
+        assert 0.0 <= result.no_speech_probability <= 1.0
+        assert_words_well_formed(result, clip.size / 8000)
+        assert result.text == " ".join(result.text.split())
+
+
+def test_detection_agrees_with_transformers_detect_language(transcriber, clips) -> None:
+    samples = [soxr.resample(clip, 8000, 16000) for clip in clips]
+    features = transcriber.feature_extractor(samples, sampling_rate=16000, return_tensors="pt").input_features
+    with torch.inference_mode():
+        ids = transcriber.model.detect_language(features).tolist()
+    tokens = transcriber.tokenizer.convert_ids_to_tokens(ids)
+    ours = [score.best[0] for score in transcriber.language_scores(clips, 8000)]
+    assert [token[2:-2] for token in tokens] == ours
+
+
+def test_a_language_we_do_not_support_keeps_whispers_code(transcriber, clips) -> None:
+    detected = transcriber.transcribe(clips[0], 8000).language
+    whisper_code = transcriber.language_scores([clips[0]], 8000)[0].best[0]
+    assert detected == {"no": "nb"}.get(whisper_code, whisper_code)
+
+
+def test_candidate_languages_restrict_and_renormalise(clips) -> None:
+    restricted = WhisperTranscriber.from_pretrained(
+        tiny_whisper_dir(), candidate_languages=["te", "nb", "en"], max_new_tokens=8
+    )
+    for score in restricted.language_scores(clips, 8000):
+        assert set(score.probabilities) == {"te", "no", "en"}
+        assert sum(score.probabilities.values()) == pytest.approx(1.0, abs=1e-5)
+    for result in restricted.transcribe_batch(clips, 8000):
+        assert result.language in {"te", "nb", "en"}
+
+
+def test_forced_languages_are_kept_and_scored(transcriber, clips) -> None:
+    results = transcriber.transcribe_batch(clips, 8000, ["nb", "te", "no", None])
+    assert [r.language for r in results[:3]] == ["nb", "te", "nb"]
+    scores = transcriber.language_scores(clips, 8000)
+    assert results[0].language_probability == pytest.approx(scores[0].probabilities["no"], abs=1e-5)
+    assert results[1].language_probability == pytest.approx(scores[1].probabilities["te"], abs=1e-5)
+
+
+def test_a_batch_gives_what_one_by_one_gives(transcriber, clips) -> None:
+    languages = ["en", "sv", "da"]
+    batched = transcriber.transcribe_batch(clips[:3], 8000, languages)
+    single = [
+        transcriber.transcribe(clip, 8000, code) for clip, code in zip(clips[:3], languages, strict=True)
+    ]
+    for one, other in zip(batched, single, strict=True):
+        assert one.text == other.text
+        assert [(w.text, w.start, w.end) for w in one.words] == [
+            (w.text, w.start, w.end) for w in other.words
+        ]
+        assert one.language_probability == pytest.approx(other.language_probability, abs=1e-5)
+
+
+def test_any_sample_rate_or_channel_layout_is_accepted(transcriber, clips) -> None:
+    at_16k = soxr.resample(clips[1], 8000, 16000, quality="HQ")
+    direct = transcriber.transcribe(clips[1], 8000, "en")
+    resampled = transcriber.transcribe(at_16k, 16000, "en")
+    assert direct.text == resampled.text
+    stereo = np.stack([clips[1], clips[1]])
+    assert transcriber.transcribe(stereo, 8000, "en").text == direct.text
+    pcm = (clips[1] * 32767).astype(np.int16)
+    assert transcriber.transcribe(pcm, 8000, "en").language == "en"
+
+
+def test_long_audio_is_decoded_window_after_window(transcriber, clips, monkeypatch) -> None:
+    audio = np.concatenate([clips[0], np.zeros(8000 * 34, dtype=np.float32), clips[1]])
+    duration = audio.size / 8000
+    calls: list[dict] = []
+    generate = transcriber.model.generate
+
+    def spy(features, **options):
+        calls.append({"frames": features.shape[-1], **options})
+        return generate(features, **options)
+
+    monkeypatch.setattr(transcriber.model, "generate", spy)
+    result = transcriber.transcribe(audio, 8000, "te")
+    assert_words_well_formed(result, duration)
+    # the whole file goes to Whisper's sequential long-form decoding, not just its first 30 s
+    frames = int(duration * 16000) // 160  # 10 ms feature frames
+    assert abs(calls[0]["frames"] - frames) <= 1
+    assert calls[0]["force_unique_generate_call"] is False
+    assert int(calls[0]["attention_mask"].sum()) == calls[0]["frames"]
+    calls.clear()
+    mixed = transcriber.transcribe_batch([clips[2], audio, clips[3]], 8000, ["te", "te", "te"])
+    assert mixed[1].text == result.text
+    # short clips are batched together in one 30 s pass, the long one on its own
+    assert [(c["frames"], c["force_unique_generate_call"]) for c in calls] == [
+        (3000, True),
+        (calls[1]["frames"], False),
+    ]
+    assert calls[1]["frames"] > 3000
+
+
+def test_the_model_must_know_a_forced_language(transcriber, clips) -> None:
+    assert transcriber.supports("nb") and transcriber.supports("lb") and transcriber.supports("ms")
+    tiny_en = WhisperTranscriber(
+        transcriber.model, _Processor(transcriber), candidate_languages=None, max_new_tokens=4
+    )
+    tiny_en.language_ids = {"en": tiny_en.language_ids["en"], "te": tiny_en.language_ids["te"]}
+    assert not tiny_en.supports("sv")
+    with pytest.raises(InputError, match=r"no <\|sv\|> token.*It knows: en, te"):
+        tiny_en.transcribe(clips[0], 8000, "sv")
+
+
+class _Processor:
+    def __init__(self, transcriber: WhisperTranscriber):
+        self.tokenizer = transcriber.tokenizer
+        self.feature_extractor = transcriber.feature_extractor
+
+
+def test_loading_refuses_folders_that_are_not_whisper(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="holds a wav2vec2 model, not Whisper"):
+        WhisperTranscriber.from_pretrained(tiny_emotion_dir())
+    with pytest.raises(InputError, match="cannot load a Whisper model from"):
+        WhisperTranscriber.from_pretrained(tmp_path / "nothing-here")
