@@ -38,7 +38,7 @@ def test_detection_agrees_with_the_transformers_backend(ct2_folder, clips) -> No
     for clip, score in zip(clips, reference.language_scores(clips, 8000), strict=True):
         samples = soxr.resample(clip, 8000, 16000).astype(np.float32)
         probabilities = fast.language_probabilities(samples)
-        code, probability = score.best
+        code, probability = score.best()
         assert max(probabilities, key=probabilities.__getitem__) == code
         assert probabilities[code] == pytest.approx(probability, abs=2e-3)
 

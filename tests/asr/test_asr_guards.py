@@ -7,15 +7,16 @@ import random
 import numpy as np
 import pytest
 
-from voxtune.asr._energy import frame_levels_db, speech_activity
 from voxtune.asr.errors import TranscriptionError
 from voxtune.asr.guards import (
+    Activity,
     GuardSettings,
     Repeat,
     check_speech_present,
     check_transcript,
     compression_ratio,
     longest_repeat,
+    speech_activity,
     visible_characters,
     words_over_silence,
 )
@@ -82,25 +83,33 @@ def test_visible_characters_count_grapheme_clusters() -> None:
     assert visible_characters("e\u0301") == 1  # e + combining acute
 
 
-def test_frame_levels_match_known_rms() -> None:
-    audio = np.full(RATE, 0.5, dtype=np.float32)  # constant 0.5: RMS 0.5 = -6.02 dBFS
-    levels = frame_levels_db(audio, RATE, window=0.025, hop=0.010)
-    assert levels.size == 1 + (RATE - 400) // 160
-    assert np.allclose(levels, 20 * np.log10(0.5), atol=1e-6)
-    assert frame_levels_db(np.zeros(RATE), RATE, 0.025, 0.010).max() == -200.0
+def test_activity_frames_overlapping_a_span() -> None:
+    activity = Activity(np.array([False, True, False, False, True]), frame=0.1)
+    assert activity.active_seconds == pytest.approx(0.2)
+    assert activity.any_active(0.15, 0.15)  # a point inside frame 1
+    assert activity.any_active(0.05, 0.11) and activity.any_active(0.45, 0.9)
+    assert not activity.any_active(0.2, 0.4) and not activity.any_active(0.0, 0.1)
+    assert not Activity(np.zeros(0, dtype=bool), 0.1).any_active(0.0, 1.0)
 
 
 def test_speech_activity_marks_the_tone() -> None:
     activity = speech_activity(tone_with_silence((0.5, 1.0), 2.0), RATE)
     assert activity.active_seconds == pytest.approx(0.5, abs=0.04)
+    assert speech_activity(np.zeros(RATE, dtype=np.float32), RATE).active_seconds == 0.0
     assert activity.any_active(0.6, 0.7) and activity.any_active(0.95, 1.5)
     assert not activity.any_active(1.2, 1.9) and not activity.any_active(0.0, 0.4)
 
 
 def test_words_over_silence_are_the_ones_outside_the_tone() -> None:
     activity = speech_activity(tone_with_silence((0.5, 1.0), 2.0), RATE)
-    words = [Word("hello", 0.55, 0.8), Word("there", 1.3, 1.6), Word("edge", 0.95, 1.3)]
-    assert words_over_silence(words, activity) == [Word("there", 1.3, 1.6)]
+    words = [
+        Word("hello", 0.55, 0.8),
+        Word("there", 1.3, 1.6),
+        Word("edge", 0.95, 1.3),
+        Word("by", 1.05, 1.1),
+    ]
+    assert words_over_silence(words, activity) == [Word("there", 1.3, 1.6), Word("by", 1.05, 1.1)]
+    assert words_over_silence(words, activity, margin=0.1) == [Word("there", 1.3, 1.6)]
 
 
 def transcript(text: str, words: tuple[Word, ...] = (), no_speech: float | None = None) -> Transcript:

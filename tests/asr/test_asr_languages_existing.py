@@ -63,6 +63,9 @@ def test_existing_transcript_keeps_text_language_and_word_times() -> None:
     assert transcript.text == "Det regner" and transcript.language == "sv"
     assert transcript.language_probability is None
     assert transcript.words == (Word("Det", 0.2, 0.4), Word("regner", 0.5, 0.9, 0.9))
+    # in a cut that starts 0.1 s into its recording, the supervision starts at 1.6 s on the recording's clock
+    inside_a_cut = existing_transcript(supervision("Det regner", words=words), origin=0.1)
+    assert inside_a_cut.words == (Word("Det", 0.1, 0.3), Word("regner", 0.4, 0.8, 0.9))
     assert existing_transcript(supervision("hei", language=None), default_language="nb").language == "nb"
     assert existing_transcript(supervision("hei", language="no")).language == "nb"
 
@@ -70,8 +73,8 @@ def test_existing_transcript_keeps_text_language_and_word_times() -> None:
 @pytest.mark.parametrize(
     ("text", "language", "code"),
     [
-        (None, "sv", "no_transcript"),
-        ("  \n", "sv", "empty_transcript"),
+        (None, "sv", "empty_text"),
+        ("  \n", "sv", "empty_text"),
         ("hallo", "xx", "unsupported_language"),
     ],
 )

@@ -7,7 +7,7 @@ import pytest
 
 from support.tiny_models import tiny_whisper_dir
 from voxtune.asr.transcript import Word
-from voxtune.asr.words import token_spans, tokens_to_words
+from voxtune.asr.words import tidy_word_times, token_spans, tokens_to_words
 
 SPECIAL = 100
 """Ids from here on are special or timestamp tokens in the fake vocabulary."""
@@ -117,3 +117,13 @@ def test_grouping_matches_transformers_on_random_whisper_token_runs() -> None:
         ]
         assert [(w.text, w.start, w.end) for w in ours] == expected, tokenizer.convert_ids_to_tokens(ids)
     assert compared > 150
+
+
+def test_tidy_word_times_clip_to_the_clip_and_never_go_back() -> None:
+    words = [Word("a", -0.1, 0.3), Word("b", 0.2, 0.5, 0.9), Word("c", 0.45, 0.4), Word("d", 1.9, 2.6)]
+    assert tidy_word_times(words, 2.0) == [
+        Word("a", 0.0, 0.3),
+        Word("b", 0.3, 0.5, 0.9),
+        Word("c", 0.5, 0.5),
+        Word("d", 1.9, 2.0),
+    ]

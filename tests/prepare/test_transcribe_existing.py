@@ -34,7 +34,7 @@ def test_existing_backend_keeps_the_demo_transcripts(tmp_path: Path, demo_raw: P
         tmp_path, demo_raw / "manifest.jsonl", {"stage": "transcribe", "backend": "existing"}
     )
     ingest, transcribe = result.stages
-    assert transcribe.by_code == {"empty_transcript": 1}
+    assert transcribe.by_code == {"empty_text": 1}
     assert [r.id for r in corpus.rejections() if r.stage == "transcribe"] == ["bad_empty_text"]
     before = {
         cut.id: cut.supervisions[0]

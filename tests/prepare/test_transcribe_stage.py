@@ -82,3 +82,35 @@ def test_hallucination_guards_reject_with_their_codes(tmp_path: Path, clips_fold
     assert too_long and {r.code for r in codes.values()} <= {"text_too_long", "empty_transcript"}
     for rejection in too_long:
         assert rejection.details["characters"] > 0.5 * rejection.details["seconds"] + 5
+
+
+def test_word_times_are_on_the_recording_clock_for_a_cut_inside_a_file(
+    tmp_path: Path, fsdd_dir: Path
+) -> None:
+    """lhotse counts alignment times from the recording's start, also for a cut that starts later."""
+    from voxtune.prepare.stage import StageContext
+    from voxtune.prepare.stages.transcribe import Transcribe, TranscribeConfig
+    from voxtune.sources.items import cut_from_file
+
+    clip = sf.read(fsdd_dir / "2_nicolas_3.wav", dtype="float32")[0]
+    path = tmp_path / "long.wav"
+    sf.write(
+        path, np.concatenate([np.zeros(8000, dtype=np.float32), clip, np.zeros(4000, dtype=np.float32)]), 8000
+    )
+    cut = cut_from_file(path, "long").truncate(offset=0.9, duration=clip.size / 8000 + 0.3)
+    config = TranscribeConfig(
+        model=str(tiny_whisper_dir()), language="en", max_new_tokens=6, guards=QUIET_GUARDS
+    )
+    context = StageContext(tmp_path, tmp_path / "work", tmp_path / "audio", index=2, workers=1, seed=0)
+    stage = Transcribe(config, context)
+    stage.setup()
+    supervision = stage.process(cut).supervisions[0]
+    expected = WhisperTranscriber.from_pretrained(tiny_whisper_dir(), max_new_tokens=6).transcribe(
+        cut.load_audio()[0], 8000, "en"
+    )
+    assert cut.start == 0.9 and (supervision.start, supervision.duration) == (0.0, cut.duration)
+    assert [(w.symbol, w.start) for w in supervision.alignment["word"]] == [
+        (w.text, round(0.9 + w.start, 3)) for w in expected.words
+    ]
+    truncated = cut.truncate(offset=0.1, duration=0.4)  # lhotse leaves alignment times where they are
+    assert truncated.supervisions[0].alignment["word"][0].start == supervision.alignment["word"][0].start

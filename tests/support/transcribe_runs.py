@@ -14,7 +14,13 @@ from voxtune.corpus import Corpus
 from voxtune.prepare import PrepareResult, parse_recipe, run_recipe
 
 CLIPS = ("3_jackson_0.wav", "5_george_3.wav", "7_lucas_10.wav", "0_nicolas_4.wav")
-QUIET_GUARDS = {"max_repeats": None, "max_compression_ratio": None, "max_characters_per_second": None}
+QUIET_GUARDS = {
+    "max_repeats": None,
+    "max_compression_ratio": None,
+    "max_characters_per_second": None,
+    "max_silent_word_share": None,
+}
+"""Guards off: a random model's text loops, runs long and sits anywhere in time."""
 WHISPER = {"stage": "transcribe", "max_new_tokens": 6, "batch_size": 3}
 
 

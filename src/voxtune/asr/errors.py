@@ -9,7 +9,8 @@ class TranscriptionError(ItemError):
     """One item has no usable transcript.
 
     Codes: ``no_speech`` (silence, by energy or by Whisper's no-speech probability),
-    ``empty_transcript``, ``no_transcript`` (the manifest brought none), ``low_language_probability``,
+    ``empty_transcript`` (the recogniser heard no words), ``empty_text`` (the manifest brought
+    none), ``low_language_probability``,
     ``hallucination_repeat``, ``text_too_long``, ``text_over_silence``, ``unsupported_language``;
     ``details`` holds the measured values.
     """

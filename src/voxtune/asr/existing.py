@@ -25,23 +25,24 @@ def item_language(code: str | None) -> str | None:
 
 
 def existing_transcript(
-    supervision: SupervisionSegment, *, default_language: str | None = None
+    supervision: SupervisionSegment, *, origin: float = 0.0, default_language: str | None = None
 ) -> Transcript:
     """The supervision's own transcript, with word times relative to the supervision's start.
 
-    Raises ``no_transcript`` when the manifest gave no text and ``empty_transcript`` when it gave
+    Alignment times count from the recording's start (lhotse's clock); ``origin`` is where the cut
+    holding the supervision starts on that clock.
+
+    Raises ``empty_text`` (the code the text stages use for it) when the manifest gave no text or
     only whitespace.
     """
-    if supervision.text is None:
-        raise TranscriptionError(
-            "no_transcript",
-            "the manifest gives no text for this item (backend whisper with keep_existing: true "
-            "transcribes only the items without text)",
-        )
-    text = supervision.text.strip()
+    text = (supervision.text or "").strip()
     if not text:
-        raise TranscriptionError("empty_transcript", "the manifest's text for this item is empty")
-    offset = supervision.start
+        raise TranscriptionError(
+            "empty_text",
+            "the manifest gives no text for this item (backend whisper with keep_existing: true "
+            "transcribes just the items without text)",
+        )
+    offset = origin + supervision.start
     words = tuple(
         Word(item.symbol, round(item.start - offset, 3), round(item.end - offset, 3), item.score)
         for item in (supervision.alignment or {}).get(fields.WORD_ALIGNMENT, [])

@@ -17,6 +17,7 @@ import numpy as np
 from voxtune.asr._signal import mono_at_rate
 from voxtune.asr.languages import corpus_language, whisper_language
 from voxtune.asr.transcript import Transcriber, Transcript, Word
+from voxtune.asr.words import tidy_word_times
 from voxtune.errors import ConfigError, InputError
 
 SAMPLE_RATE = 16_000
@@ -37,7 +38,8 @@ class FasterWhisperTranscriber(Transcriber):
     """A ``faster_whisper.WhisperModel``; load one with :meth:`from_pretrained`.
 
     ``candidate_languages`` (our codes) restricts detection to those languages, renormalising their
-    probabilities; ``measure_language_probability`` scores a forced language too.
+    probabilities (plus a forced language's); ``measure_language_probability`` scores a forced
+    language too.
     """
 
     def __init__(
@@ -98,13 +100,15 @@ class FasterWhisperTranscriber(Transcriber):
             )
         return code
 
-    def language_probabilities(self, samples: np.ndarray) -> dict[str, float]:
-        """Probability of each Whisper language (or of each candidate, renormalised) in the first 30 s."""
+    def language_probabilities(
+        self, samples: np.ndarray, among: Sequence[str] | None = None
+    ) -> dict[str, float]:
+        """Probability of each Whisper language in the first 30 s, renormalised over ``among`` if given."""
         _, _, ranked = self.model.detect_language(audio=samples)
         probabilities = {code: float(p) for code, p in ranked}
-        if self.candidates:
-            total = sum(probabilities.get(code, 0.0) for code in self.candidates) or 1.0
-            probabilities = {code: probabilities.get(code, 0.0) / total for code in self.candidates}
+        if among:
+            total = sum(probabilities.get(code, 0.0) for code in among) or 1.0
+            probabilities = {code: probabilities.get(code, 0.0) / total for code in among}
         return probabilities
 
     def transcribe_batch(
@@ -125,7 +129,8 @@ class FasterWhisperTranscriber(Transcriber):
         code = None if language is None else self.whisper_code(language)
         probability: float | None = None
         if self.multilingual and (code is None or self.measure_language_probability):
-            probabilities = self.language_probabilities(samples)
+            among = self.candidates and sorted({*self.candidates, *([code] if code else [])})
+            probabilities = self.language_probabilities(samples, among)
             if code is None:
                 code = max(probabilities, key=probabilities.__getitem__)
             probability = probabilities.get(code, 0.0)
@@ -141,12 +146,15 @@ class FasterWhisperTranscriber(Transcriber):
         )
         segments = list(segments)
         duration = samples.size / SAMPLE_RATE
-        words = [
-            _inside(word.word.strip(), word.start, word.end, word.probability, duration)
-            for segment in segments
-            for word in segment.words or ()
-            if word.word.strip()
-        ]
+        words = tidy_word_times(
+            [
+                Word(word.word.strip(), float(word.start), float(word.end), float(word.probability))
+                for segment in segments
+                for word in segment.words or ()
+                if word.word.strip()
+            ],
+            duration,
+        )
         text = " ".join("".join(segment.text for segment in segments).split())
         return Transcript(
             text=text,
@@ -155,9 +163,3 @@ class FasterWhisperTranscriber(Transcriber):
             words=tuple(words),
             no_speech_probability=float(segments[0].no_speech_prob) if segments else None,
         )
-
-
-def _inside(text: str, start: float, end: float, probability: float | None, duration: float) -> Word:
-    begin = min(max(float(start), 0.0), duration)
-    finish = min(max(float(end), begin), duration)
-    return Word(text, round(begin, 3), round(finish, 3), None if probability is None else float(probability))

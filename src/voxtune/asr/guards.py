@@ -7,6 +7,7 @@ value, so the item goes to the ledger with a reason a person can check.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,9 +15,49 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
-from voxtune.asr._energy import Activity, speech_activity
 from voxtune.asr.errors import TranscriptionError
 from voxtune.asr.transcript import Transcript, Word
+from voxtune.audio.levels import frame_power_db
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Which consecutive frames of ``frame`` seconds hold sound (frame ``i`` covers ``[i, i+1) * frame``)."""
+
+    active: np.ndarray
+    frame: float
+
+    @property
+    def active_seconds(self) -> float:
+        return float(self.active.sum()) * self.frame
+
+    def any_active(self, start: float, end: float) -> bool:
+        """Whether any frame overlapping ``[start, end]`` seconds (a point when they are equal) is active."""
+        if self.active.size == 0:
+            return False
+        first = max(0, math.floor(start / self.frame))
+        last = min(self.active.size - 1, max(first, math.ceil(end / self.frame) - 1))
+        return first <= last and bool(self.active[first : last + 1].any())
+
+
+def speech_activity(
+    audio: np.ndarray,
+    sample_rate: int,
+    *,
+    floor_db: float = -50.0,
+    below_peak_db: float = 40.0,
+    frame: float = 0.02,
+) -> Activity:
+    """Frames louder than ``floor_db`` dBFS and within ``below_peak_db`` dB of the loudest frame.
+
+    An energy rule, not a voice detector: it tells silence from sound, which is what the guards need
+    to catch text over silence without another model.
+    """
+    power = frame_power_db(audio, sample_rate, frame)
+    if power.size == 0:
+        return Activity(np.zeros(0, dtype=bool), frame)
+    threshold = max(floor_db, float(power.max()) - below_peak_db)
+    return Activity(power > threshold, frame)
 
 
 @dataclass(frozen=True)
@@ -72,9 +113,9 @@ def characters_per_second(text: str, seconds: float) -> float:
     return visible_characters(text) / seconds if seconds > 0 else float("inf")
 
 
-def words_over_silence(words: Sequence[Word], activity: Activity, offset: float = 0.0) -> list[Word]:
-    """Words whose time span holds no active frame (times are ``offset`` seconds into the audio)."""
-    return [word for word in words if not activity.any_active(word.start - offset, word.end - offset)]
+def words_over_silence(words: Sequence[Word], activity: Activity, margin: float = 0.0) -> list[Word]:
+    """Words with no active frame in their span widened by ``margin`` seconds on either side."""
+    return [word for word in words if not activity.any_active(word.start - margin, word.end + margin)]
 
 
 @dataclass(frozen=True)
@@ -93,6 +134,8 @@ class GuardSettings:
     """Less sound than this (by frame energy) means no speech: the item is not transcribed."""
     max_silent_word_share: float | None = 0.5
     """Share of words lying entirely over silent frames above which the text is rejected."""
+    silence_margin: float = 0.1
+    """Seconds around a word that still count as its span (word times are only 20 ms exact)."""
     max_no_speech_probability: float | None = None
     """Whisper's no-speech probability above which the item is rejected (Whisper itself uses 0.6)."""
     floor_db: float = -50.0
@@ -164,7 +207,7 @@ def check_transcript(
                 seconds=round(audio_seconds, 3),
             )
     if settings.max_silent_word_share is not None and activity is not None and transcript.words:
-        silent = words_over_silence(transcript.words, activity)
+        silent = words_over_silence(transcript.words, activity, settings.silence_margin)
         share = len(silent) / len(transcript.words)
         if share > settings.max_silent_word_share:
             raise TranscriptionError(

@@ -25,7 +25,7 @@ import torch
 from voxtune.asr._signal import mono_at_rate
 from voxtune.asr.languages import corpus_language, language_token, token_language, whisper_language
 from voxtune.asr.transcript import Transcriber, Transcript, Word
-from voxtune.asr.words import tokens_to_words
+from voxtune.asr.words import tidy_word_times, tokens_to_words
 from voxtune.errors import InputError
 
 SAMPLE_RATE = 16_000
@@ -34,21 +34,31 @@ WINDOW_SECONDS = 30.0
 
 @dataclass(frozen=True)
 class LanguageScores:
-    """Language-ID result for one clip: probability per Whisper language code, and of no speech."""
+    """Language-ID result for one clip: probability of each Whisper language code, and of no speech."""
 
     probabilities: dict[str, float]
+    """Over every language the model has a token for."""
     no_speech_probability: float
 
-    @property
-    def best(self) -> tuple[str, float]:
-        code = max(self.probabilities, key=self.probabilities.__getitem__)
-        return code, self.probabilities[code]
+    def among(self, codes: Sequence[str] | None = None) -> dict[str, float]:
+        """The probabilities renormalised over ``codes`` (all languages when None)."""
+        if not codes:
+            return dict(self.probabilities)
+        total = sum(self.probabilities[code] for code in codes) or 1.0
+        return {code: self.probabilities[code] / total for code in codes}
+
+    def best(self, codes: Sequence[str] | None = None) -> tuple[str, float]:
+        """The most probable language among ``codes`` (all when None) and its renormalised probability."""
+        probabilities = self.among(codes)
+        code = max(probabilities, key=probabilities.__getitem__)
+        return code, probabilities[code]
 
 
 class WhisperTranscriber(Transcriber):
     """A transformers Whisper model and its processor; load one with :meth:`from_pretrained`.
 
-    ``candidate_languages`` (our codes) restricts detection to those languages;
+    ``candidate_languages`` (our codes) restricts detection to those languages, and language
+    probabilities are renormalised over them (plus a forced language outside them);
     ``measure_language_probability`` scores a forced language too (one extra encoder pass per
     batch); ``batch_size`` clips are decoded together.
     """
@@ -160,7 +170,7 @@ class WhisperTranscriber(Transcriber):
         with torch.inference_mode():
             logits = self.model(input_features=features, decoder_input_ids=start).logits[:, -1].float()
         no_speech = torch.softmax(logits, dim=-1)[:, self.no_speech_token]
-        codes = self.candidates or list(self.language_ids)
+        codes = list(self.language_ids)
         ids = torch.tensor([self.language_ids[code] for code in codes], device=logits.device)
         probabilities = torch.softmax(logits[:, ids], dim=-1).cpu().numpy()
         return [
@@ -225,12 +235,13 @@ class WhisperTranscriber(Transcriber):
                 probabilities.append(None)
             elif code is None:
                 assert score is not None
-                best, probability = score.best
+                best, probability = score.best(self.candidates)
                 codes.append(best)
                 probabilities.append(probability)
             else:
                 codes.append(code)
-                probabilities.append(None if score is None else score.probabilities.get(code, 0.0))
+                among = self.candidates and sorted({*self.candidates, code})
+                probabilities.append(None if score is None else score.among(among)[code])
         long_form = any(s.size > WINDOW_SECONDS * SAMPLE_RATE for s in samples)
         if long_form:
             inputs = self.feature_extractor(
@@ -283,7 +294,7 @@ class WhisperTranscriber(Transcriber):
         text_tokens = [token for token in tokens if self._is_text(token)]
         text = " ".join(self.tokenizer.decode(text_tokens).split())
         words = tokens_to_words(tokens, times, is_text=self._is_text, decode=self._decode)
-        return text, [_inside(word, duration) for word in words]
+        return text, tidy_word_times(words, duration)
 
     def _is_text(self, token: int) -> bool:
         """Text tokens come before ``<|endoftext|>``; special and timestamp tokens after it."""
@@ -291,10 +302,3 @@ class WhisperTranscriber(Transcriber):
 
     def _decode(self, tokens: list[int]) -> str:
         return self.tokenizer.decode(tokens)
-
-
-def _inside(word: Word, duration: float) -> Word:
-    """The word with its times clipped to the clip (alignment can overshoot the padded window)."""
-    start = min(max(word.start, 0.0), duration)
-    end = min(max(word.end, start), duration)
-    return Word(word.text, round(start, 3), round(end, 3), word.probability)

@@ -128,3 +128,19 @@ def tokens_to_words(
             if group.text.strip():
                 words.append(Word(group.text.strip(), group.spans[0][0], group.spans[-1][1]))
     return words
+
+
+def tidy_word_times(words: Sequence[Word], duration: float) -> list[Word]:
+    """Words clipped to ``[0, duration]``, each starting no earlier than the one before ends.
+
+    Whisper's alignment can overshoot the clip inside its padded 30 s window, and consecutive
+    long-form windows can overlap by a few frames; training data wants ordered, non-overlapping words.
+    """
+    tidy: list[Word] = []
+    previous_end = 0.0
+    for word in words:
+        start = min(max(word.start, previous_end), duration)
+        end = min(max(word.end, start), duration)
+        tidy.append(Word(word.text, round(start, 3), round(end, 3), word.probability))
+        previous_end = end
+    return tidy

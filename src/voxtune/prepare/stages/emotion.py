@@ -20,7 +20,7 @@ from lhotse.utils import fastcopy
 from pydantic import Field, model_validator
 
 from voxtune.corpus import fields
-from voxtune.corpus.spans import load_cut_audio, supervision_samples
+from voxtune.corpus.audio import load_cut_audio, supervision_samples
 from voxtune.emotion.labels import DEFAULT_EMOTIONS, EmotionError, LabelMap
 from voxtune.errors import ItemError
 from voxtune.models.reference import ModelReference, check_model_folder
@@ -135,14 +135,14 @@ class Emotion(ItemStage):
                 results[index] = EmotionError("no_emotion", "the item has no supervision to label")
                 continue
             try:
-                audio = load_cut_audio(cut)
+                audio, rate = load_cut_audio(cut)
             except ItemError as error:
                 results[index] = error
                 continue
             for position, supervision in enumerate(cut.supervisions):
-                clips.append(supervision_samples(cut, audio, supervision))
+                clips.append(supervision_samples(cut, audio, rate, supervision))
                 owners.append((index, position))
-                rates.append(cut.sampling_rate)
+                rates.append(rate)
         labelled: dict[int, list[SupervisionSegment]] = {}
         for rate in sorted(set(rates)):
             chosen = [i for i, r in enumerate(rates) if r == rate]

@@ -4,7 +4,7 @@ Backends: ``whisper`` (transformers), ``faster_whisper`` (CTranslate2, optional 
 ``existing`` (keep what the manifest brought). The stage writes ``supervision.text``,
 ``supervision.language``, ``custom["text_original"]`` (the raw transcript, before normalisation),
 ``custom["language_probability"]`` and the word timings in ``supervision.alignment["word"]``.
-Items fail with a ledger code: ``no_speech``, ``empty_transcript``, ``no_transcript``,
+Items fail with a ledger code: ``no_speech``, ``empty_transcript``, ``empty_text``,
 ``low_language_probability``, ``hallucination_repeat``, ``text_too_long``, ``text_over_silence``,
 ``unsupported_language``, ``unreadable_audio``.
 """
@@ -22,16 +22,21 @@ from lhotse.supervision import AlignmentItem
 from lhotse.utils import fastcopy
 from pydantic import Field, field_validator, model_validator
 
-from voxtune.asr._energy import Activity
 from voxtune.asr._signal import mono_at_rate
 from voxtune.asr.errors import TranscriptionError
 from voxtune.asr.existing import existing_transcript, item_language
-from voxtune.asr.guards import GuardSettings, activity_of, check_speech_present, check_transcript
+from voxtune.asr.guards import (
+    Activity,
+    GuardSettings,
+    activity_of,
+    check_speech_present,
+    check_transcript,
+)
 from voxtune.asr.transcript import Transcriber, Transcript
 from voxtune.config import StrictModel
 from voxtune.corpus import fields
-from voxtune.corpus.spans import load_cut_audio, supervision_samples
-from voxtune.errors import ItemError
+from voxtune.corpus.audio import load_cut_audio, supervision_samples
+from voxtune.errors import InputError, ItemError
 from voxtune.models.reference import ModelReference, check_model_folder
 from voxtune.prepare.registry import register_stage
 from voxtune.prepare.stage import ItemStage, StageConfig, StageOutput
@@ -52,6 +57,7 @@ class GuardConfig(StrictModel):
     min_speech_seconds: float | None = Field(0.1, ge=0)
     """Items with less sound than this (frame energy) are rejected as ``no_speech`` untranscribed."""
     max_silent_word_share: float | None = Field(0.5, ge=0, le=1)
+    silence_margin: float = Field(0.1, ge=0)
     max_no_speech_probability: float | None = Field(None, ge=0, le=1)
     floor_db: float = -50.0
     below_peak_db: float = Field(40.0, gt=0)
@@ -151,6 +157,11 @@ class Transcribe(ItemStage):
         if config.backend == "existing":
             return
         self.transcriber = self._load_transcriber()
+        if config.language not in ("auto", "detect") and not self.transcriber.supports(config.language):
+            raise InputError(
+                f"the model '{config.model}' has no language token for '{config.language}'",
+                hint=f"It knows: {', '.join(self.transcriber.languages)}",
+            )
 
     def _load_transcriber(self) -> Transcriber:
         config = self.config
@@ -223,7 +234,7 @@ class Transcribe(ItemStage):
                     continue
                 slot = supervisions[job.cut_index]
                 slot[job.supervision_index] = _with_transcript(
-                    slot[job.supervision_index], transcript, raw_text=True
+                    slot[job.supervision_index], transcript, origin=cuts[job.cut_index].start, raw_text=True
                 )
         results: list[StageOutput | Exception] = []
         for output, kept in zip(outputs, supervisions, strict=True):
@@ -240,7 +251,7 @@ class Transcribe(ItemStage):
         supervisions = list(cut.supervisions) or [_whole_cut_supervision(cut)]
         kept: list[SupervisionSegment] = []
         jobs: list[_Job] = []
-        audio: np.ndarray | None = None
+        audio: tuple[np.ndarray, int] | None = None
         for index, supervision in enumerate(supervisions):
             has_text = bool((supervision.text or "").strip())
             if config.backend == "existing" or (config.keep_existing and has_text):
@@ -248,7 +259,9 @@ class Transcribe(ItemStage):
                 continue
             if audio is None:
                 audio = load_cut_audio(cut)
-            samples = _model_samples(cut, audio, supervision)
+            # the recogniser hears only the cut's audio, so the supervision it fills in ends there
+            supervision = supervision.trim(cut.duration)
+            samples = _model_samples(cut, *audio, supervision)
             activity = activity_of(samples, MODEL_RATE, self.guards)
             check_speech_present(activity, self.guards)
             language = self._language_for(supervision)
@@ -273,15 +286,15 @@ class Transcribe(ItemStage):
     def _existing(self, cut: Cut, supervision: SupervisionSegment) -> SupervisionSegment:
         config = self.config
         forced = config.language if config.language not in ("auto", "detect") else None
-        transcript = existing_transcript(supervision)
+        transcript = existing_transcript(supervision, origin=cut.start)
         if forced is not None:
             transcript = Transcript(transcript.text, forced, None, transcript.words)
         if config.guards.apply_to_existing:
-            samples = _model_samples(cut, load_cut_audio(cut), supervision)
+            samples = _model_samples(cut, *load_cut_audio(cut), supervision)
             activity = activity_of(samples, MODEL_RATE, self.guards)
             check_speech_present(activity, self.guards)
             check_transcript(transcript, samples.size / MODEL_RATE, activity, self.guards)
-        return _with_transcript(supervision, transcript, raw_text=False)
+        return _with_transcript(supervision, transcript, origin=cut.start, raw_text=False)
 
     def _check(self, job: _Job, transcript: Transcript) -> None:
         gate = self.config.min_language_probability
@@ -296,9 +309,9 @@ class Transcribe(ItemStage):
         check_transcript(transcript, job.audio.size / MODEL_RATE, job.activity, self.guards)
 
 
-def _model_samples(cut: Cut, audio: np.ndarray, supervision: SupervisionSegment) -> np.ndarray:
+def _model_samples(cut: Cut, audio: np.ndarray, rate: int, supervision: SupervisionSegment) -> np.ndarray:
     """The supervision's audio as mono samples at the transcriber's rate."""
-    return mono_at_rate(supervision_samples(cut, audio, supervision), cut.sampling_rate, MODEL_RATE)
+    return mono_at_rate(supervision_samples(cut, audio, rate, supervision), rate, MODEL_RATE)
 
 
 def _whole_cut_supervision(cut: Cut) -> SupervisionSegment:
@@ -312,12 +325,13 @@ def _whole_cut_supervision(cut: Cut) -> SupervisionSegment:
 
 
 def _with_transcript(
-    supervision: SupervisionSegment, transcript: Transcript, *, raw_text: bool
+    supervision: SupervisionSegment, transcript: Transcript, *, origin: float, raw_text: bool
 ) -> SupervisionSegment:
     """The supervision carrying the transcript.
 
-    A recogniser's transcript (``raw_text``) replaces text, original text and word timings (moved
-    from the clip into the cut's time frame); a kept transcript leaves its timings as they were.
+    A recogniser's transcript (``raw_text``) replaces text, original text and word timings; its word
+    times count from the supervision's start and move onto the recording's clock (lhotse's, for
+    alignments) with the cut's start ``origin``. A kept transcript leaves its timings as they were.
     """
     custom = dict(supervision.custom or {})
     if raw_text or fields.TEXT_ORIGINAL not in custom:
@@ -329,7 +343,7 @@ def _with_transcript(
         alignment[fields.WORD_ALIGNMENT] = [
             AlignmentItem(
                 symbol=word.text,
-                start=round(supervision.start + word.start, 3),
+                start=round(origin + supervision.start + word.start, 3),
                 duration=round(max(0.0, word.end - word.start), 3),
                 score=None if word.probability is None else round(word.probability, 4),
             )
