@@ -40,6 +40,7 @@ def test_special_tokens_sit_where_whisper_large_v3_has_them(processor) -> None:
     assert len(tokenizer) == 51866
     assert {token: tokenizer.convert_tokens_to_ids(token) for token in LARGE_V3_IDS} == LARGE_V3_IDS
     assert tokenizer.all_special_ids[-1] == LARGE_V3_IDS["<|notimestamps|>"]
+    assert tokenizer.pad_token_id == tokenizer.eos_token_id == LARGE_V3_IDS["<|endoftext|>"]
 
 
 def test_every_demo_sentence_round_trips_through_the_tokenizer(processor) -> None:

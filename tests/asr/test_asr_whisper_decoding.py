@@ -66,9 +66,13 @@ def test_long_audio_is_decoded_window_after_window(transcriber, clips, monkeypat
     calls: list[dict] = []
     generate = transcriber.model.generate
 
-    def spy(features, **options):
-        calls.append({"frames": features.shape[-1], **options})
-        return generate(features, **options)
+    def spy(**options):
+        if "input_features" in options:
+            frames = options["input_features"].shape[-1]
+        else:  # a 30 s window encoded once, for language ID and decoding: 2 feature frames per output
+            frames = 2 * options["encoder_outputs"].last_hidden_state.shape[1]
+        calls.append({"frames": frames, **options})
+        return generate(**options)
 
     monkeypatch.setattr(transcriber.model, "generate", spy)
     result = transcriber.transcribe(audio, 8000, "te")

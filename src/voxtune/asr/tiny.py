@@ -102,7 +102,7 @@ def build_tiny_tokenizer(
     fillers = (word for word in _syllable_words() if word not in vocab)
     for index in range(len(vocab), TEXT_TOKENS):
         vocab[next(fillers)] = index
-    tokenizer = WhisperTokenizer(vocab=vocab, merges=merges)
+    tokenizer = WhisperTokenizer(vocab=vocab, merges=merges, pad_token="<|endoftext|>")
     codes = list(languages) if languages is not None else whisper_languages()
     specials = ["<|startoftranscript|>", *(language_token(code) for code in codes), *TRAILING_SPECIALS]
     tokenizer.add_special_tokens({"extra_special_tokens": specials})

@@ -7,9 +7,10 @@ batch; longer ones use Whisper's sequential long-form algorithm (30 s windows, e
 the last finished segment ended), which is how Whisper itself chunks long audio.
 
 The language is detected the way OpenAI's ``detect_language`` does it: one decoder step after
-``<|startoftranscript|>`` on the first 30 s, softmax over the language tokens (restricted to the
-candidate languages when some are given). The same step gives Whisper's no-speech probability.
-transformers' own detection returns only the arg-max, hence this extra, cheap forward pass.
+``<|startoftranscript|>`` on the first 30 s, softmax over the language tokens (renormalised over
+the candidate languages when some are given). The same step gives Whisper's no-speech probability.
+transformers' own detection returns only the arg-max, hence this step of our own; it reuses the
+encoder output that decoding a clip of up to 30 s needs anyway, so scoring costs one decoder step.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from transformers.modeling_outputs import BaseModelOutput
 
 from voxtune.asr._signal import mono_at_rate
 from voxtune.asr.languages import corpus_language, language_token, token_language, whisper_language
@@ -163,12 +165,18 @@ class WhisperTranscriber(Transcriber):
         """Language probabilities and no-speech probability of each clip's first 30 s."""
         samples = [mono_at_rate(audio, sample_rate, SAMPLE_RATE) for audio in audios]
         features, _ = self._window_features(samples)
-        return self._scores(features)
+        return self._scores(self._encode(features))
 
-    def _scores(self, features: torch.Tensor) -> list[LanguageScores]:
-        start = torch.full((features.shape[0], 1), self.start_token, device=self.device)
+    def _encode(self, features: torch.Tensor) -> BaseModelOutput:
         with torch.inference_mode():
-            logits = self.model(input_features=features, decoder_input_ids=start).logits[:, -1].float()
+            return self.model.get_encoder()(features)
+
+    def _scores(self, encoded: BaseModelOutput) -> list[LanguageScores]:
+        """One decoder step after ``<|startoftranscript|>`` on already encoded audio."""
+        batch = encoded.last_hidden_state.shape[0]
+        start = torch.full((batch, 1), self.start_token, device=self.device)
+        with torch.inference_mode():
+            logits = self.model(encoder_outputs=encoded, decoder_input_ids=start).logits[:, -1].float()
         no_speech = torch.softmax(logits, dim=-1)[:, self.no_speech_token]
         codes = list(self.language_ids)
         ids = torch.tensor([self.language_ids[code] for code in codes], device=logits.device)
@@ -221,12 +229,14 @@ class WhisperTranscriber(Transcriber):
 
     def _transcribe(self, samples: list[np.ndarray], forced: list[str | None]) -> list[Transcript]:
         features, mask = self._window_features(samples)
+        # the first 30 s are encoded once, for language ID and (for short clips) for decoding
+        encoded = self._encode(features)
         scores: list[LanguageScores | None] = [None] * len(samples)
         needs_scores = self.multilingual and (
             self.measure_language_probability or any(code is None for code in forced)
         )
         if needs_scores:
-            scores = list(self._scores(features))
+            scores = list(self._scores(encoded))
         codes: list[str] = []
         probabilities: list[float | None] = []
         for code, score in zip(forced, scores, strict=True):
@@ -243,6 +253,7 @@ class WhisperTranscriber(Transcriber):
                 among = self.candidates and sorted({*self.candidates, code})
                 probabilities.append(None if score is None else score.among(among)[code])
         long_form = any(s.size > WINDOW_SECONDS * SAMPLE_RATE for s in samples)
+        audio: dict[str, Any] = {"encoder_outputs": encoded}
         if long_form:
             inputs = self.feature_extractor(
                 samples,
@@ -252,7 +263,7 @@ class WhisperTranscriber(Transcriber):
                 return_tensors="pt",
                 return_attention_mask=True,
             )
-            features = self._on_device(inputs["input_features"])
+            audio = {"input_features": self._on_device(inputs["input_features"])}
             mask = inputs["attention_mask"].to(self.device)
         options: dict[str, Any] = {
             "attention_mask": mask,
@@ -268,7 +279,7 @@ class WhisperTranscriber(Transcriber):
         if self.max_new_tokens is not None:
             options["max_new_tokens"] = self.max_new_tokens
         with torch.inference_mode():
-            output = self.model.generate(features, **options)
+            output = self.model.generate(**audio, **options)
         transcripts = []
         for index, segments in enumerate(output["segments"]):
             duration = samples[index].size / SAMPLE_RATE
