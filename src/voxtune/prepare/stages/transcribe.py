@@ -57,7 +57,9 @@ class GuardConfig(StrictModel):
     min_speech_seconds: float | None = Field(0.1, ge=0)
     """Items with less sound than this (frame energy) are rejected as ``no_speech`` untranscribed."""
     max_silent_word_share: float | None = Field(0.5, ge=0, le=1)
+    """Reject when more than this share of the words lie over silent frames."""
     silence_margin: float = Field(0.1, ge=0)
+    """Seconds either side of a word that still count as its span."""
     max_no_speech_probability: float | None = Field(None, ge=0, le=1)
     floor_db: float = -50.0
     below_peak_db: float = Field(40.0, gt=0)
@@ -88,7 +90,8 @@ class TranscribeConfig(StageConfig):
     min_language_probability: float = Field(0.0, ge=0.0, le=1.0)
     """Reject items whose language probability is lower (0 switches the gate off)."""
     measure_language_probability: bool = True
-    """Score a forced or manifest language too (one extra encoder pass); needed by the gate."""
+    """Score a forced or manifest language too; needed by the gate. Costs one decoder step per clip of
+    up to 30 s with ``whisper`` (an extra encoder pass for longer clips and with ``faster_whisper``)."""
     keep_existing: bool = False
     """Items that already have text keep it (and its word timings); only the others are transcribed."""
     device: str = "auto"
