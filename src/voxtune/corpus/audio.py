@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from lhotse import AudioSource, Recording
+from lhotse import AudioSource, Recording, SupervisionSegment
 from lhotse.cut import Cut, MonoCut
 from lhotse.utils import fastcopy
 
@@ -69,3 +69,21 @@ def cut_over_file(cut: Cut, path: Path, shift: float = 0.0) -> Cut:
     new.supervisions = supervisions
     new.custom = dict(cut.custom or {})
     return new
+
+
+def supervision_samples(
+    cut: Cut, audio: np.ndarray, rate: int, supervision: SupervisionSegment
+) -> np.ndarray:
+    """Mono float32 samples of ``supervision`` from ``audio`` at ``rate`` (what :func:`load_cut_audio`
+    returned for ``cut``).
+
+    The supervision's channels are averaged (all channels when the cut lacks them); its span counts
+    from the cut's start, like the audio.
+    """
+    channels = cut.channel if isinstance(cut.channel, list) else [cut.channel]
+    wanted = supervision.channel if isinstance(supervision.channel, list) else [supervision.channel]
+    rows = [channels.index(channel) for channel in wanted if channel in channels]
+    mono = audio[rows].mean(axis=0) if rows else audio.mean(axis=0)
+    start = max(0, round(supervision.start * rate))
+    end = min(mono.size, round(supervision.end * rate))
+    return np.asarray(mono[start:end], dtype=np.float32)
