@@ -10,6 +10,7 @@ from lhotse.cut import Cut, MonoCut
 from lhotse.utils import fastcopy
 
 from voxtune.audio.io import audio_info, read_audio
+from voxtune.errors import ItemError
 
 
 def single_file(cut: Cut) -> Path | None:
@@ -28,8 +29,14 @@ def load_cut_audio(cut: Cut) -> tuple[np.ndarray, int]:
     """
     path = single_file(cut)
     if path is None:
-        audio = cut.load_audio()
-        return np.atleast_2d(audio).astype(np.float32), cut.sampling_rate
+        try:
+            audio = np.atleast_2d(cut.load_audio()).astype(np.float32)
+        except Exception as exc:  # lhotse raises many kinds for a bad file
+            raise ItemError("unreadable_audio", f"cannot read the audio of {cut.id}: {exc}") from None
+        bad = int((~np.isfinite(audio)).sum())
+        if bad:
+            raise ItemError("non_finite_samples", f"{bad} audio samples are NaN or infinite", samples=bad)
+        return audio, cut.sampling_rate
     audio, rate = read_audio(path, offset=cut.start, duration=cut.duration)
     channels = cut.channel if isinstance(cut.channel, list) else [cut.channel]
     if audio.shape[0] > 1 or channels != [0]:
