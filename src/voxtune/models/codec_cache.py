@@ -144,4 +144,4 @@ def cut_waveform(cut: Cut, sample_rate: int, *, mono: bool = True) -> np.ndarray
         raise ItemError("empty_audio", f"{cut.id} holds no audio samples")
     if mono:
         audio = apply_channel_policy(audio, "mix")
-    return resample(audio, rate, sample_rate) if rate != sample_rate else audio
+    return resample(audio, rate, sample_rate)
