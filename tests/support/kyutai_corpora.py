@@ -82,6 +82,29 @@ def build_tiny_stt(fsdd_dir: Path, folder: Path, **options: Any) -> Path:
     return build(folder, dictation_texts(), audio=fsdd_clips(fsdd_dir), **options)
 
 
+def _turn(
+    cut_id: str,
+    role: str,
+    channel: int,
+    who: str,
+    words: list[list[Any]],
+    duration: float,
+    emotion: str | None,
+) -> SupervisionSegment:
+    return SupervisionSegment(
+        id=f"{cut_id}-{role}",
+        recording_id=cut_id,
+        start=0.0,
+        duration=duration,
+        channel=channel,
+        text=" ".join(w[0] for w in words),
+        speaker=who,
+        language="en",
+        alignment={fields.WORD_ALIGNMENT: [AlignmentItem(w[0], w[1], round(w[2] - w[1], 4)) for w in words]},
+        custom={fields.EMOTION: emotion} if emotion else None,
+    )
+
+
 def stereo_dialogue_corpus(
     fsdd_dir: Path,
     folder: Path,
@@ -122,24 +145,15 @@ def stereo_dialogue_corpus(
         )
         cut = MultiCut(id=cut_id, start=0.0, duration=duration, channel=[0, 1], recording=recording)
 
-        def sup(role: str, channel: int, who: str, words: list[list[Any]]) -> SupervisionSegment:
-            return SupervisionSegment(
-                id=f"{cut_id}-{role}",
-                recording_id=cut_id,
-                start=0.0,
-                duration=duration,
-                channel=channel,
-                text=" ".join(w[0] for w in words),
-                speaker=who,
-                language="en",
-                alignment={
-                    fields.WORD_ALIGNMENT: [AlignmentItem(w[0], w[1], round(w[2] - w[1], 4)) for w in words]
-                },
-                custom={fields.EMOTION: emotions[number % len(emotions)]} if role == "model" else None,
-            )
-
-        cut.supervisions = [sup("model", 0, speaker, model_words), sup("user", 1, user, user_words)]
-        cut.custom = {fields.CHANNEL_ROLES: {"model": 0, "user": 1}, fields.SPLIT: "validation" if number % 6 == 5 else "train"}
+        emotion = emotions[number % len(emotions)]
+        cut.supervisions = [
+            _turn(cut_id, "model", 0, speaker, model_words, duration, emotion),
+            _turn(cut_id, "user", 1, user, user_words, duration, None),
+        ]
+        cut.custom = {
+            fields.CHANNEL_ROLES: {"model": 0, "user": 1},
+            fields.SPLIT: "validation" if number % 6 == 5 else "train",
+        }
         cuts.append(cut)
     write_cuts(cuts, folder / "cuts.jsonl.gz")
     return folder
@@ -158,3 +172,26 @@ def tiny_stt(fsdd_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def dictation_dir(fsdd_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """48 dictated numbers (FSDD digits joined) as a prepared corpus with a validation split."""
     return dictation_corpus(fsdd_dir, tmp_path_factory.mktemp("dictation"))
+
+
+@pytest.fixture(scope="session")
+def kyutai_codes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A codec cache shared by the Kyutai tests, so each recording is encoded once per session."""
+    return tmp_path_factory.mktemp("kyutai-codes")
+
+
+@pytest.fixture(scope="session")
+def tiny_moshi(fsdd_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Moshi folder (weights, tokenizer) built once; its tokenizer knows the control prefixes."""
+    from voxtune.models.moshi.tiny import build_tiny_moshi
+
+    texts = [*dictation_texts(), "[speaker: george] [emotion: happy]", "[speaker: lucas] [emotion: calm]"]
+    return build_tiny_moshi(
+        tmp_path_factory.mktemp("tiny-moshi") / "model", texts, audio=fsdd_clips(fsdd_dir)
+    )
+
+
+@pytest.fixture(scope="session")
+def dialogue_dir(fsdd_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """48 stereo dialogues (user on channel 1, model on channel 0) with speakers and emotions."""
+    return stereo_dialogue_corpus(fsdd_dir, tmp_path_factory.mktemp("dialogues"), count=48)
