@@ -1,4 +1,4 @@
-"""The per-frame text stream: tokens at their (delayed) word frame, end-of-padding before, padding elsewhere."""
+"""The per-frame text stream: tokens at their (delayed) word frame, end-of-padding before, else padding."""
 
 from __future__ import annotations
 
