@@ -8,6 +8,7 @@ and the small files that came with the base model and that ``save_pretrained`` d
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -41,12 +42,12 @@ def save_transformers_folder(loaded: LoadedModel, folder: str | Path, dtype: tor
     folder.mkdir(parents=True, exist_ok=True)
     model = loaded.model
     state = cast_state_dict(model.state_dict(), dtype, loaded.frozen_prefixes)
-    previous = getattr(model.config, "dtype", None)
-    model.config.dtype = dtype
-    try:
-        model.save_pretrained(folder, state_dict=state)
-    finally:
-        model.config.dtype = previous
+    model.save_pretrained(folder, state_dict=state)
+    # save_pretrained records the in-memory dtype; the weights on disk are in ``dtype``
+    config_path = folder / CONFIG_FILE
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["dtype"] = str(dtype).removeprefix("torch.")
+    config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if loaded.tokenizer is not None and hasattr(loaded.tokenizer, "save_pretrained"):
         loaded.tokenizer.save_pretrained(folder)
     source = loaded.source.local_path
