@@ -56,9 +56,13 @@ def merge(
 ) -> None:
     """Merge LoRA weights into the base and save it standalone (transformers format, and for Kyutai models
     kyutai's own naming with a moshi-server config)."""
+    if adapter is not None and _is_finetune_adapter(adapter) and base is None:
+        raise ConfigError(
+            "a moshi-finetune adapter does not name its base: pass --base",
+            hint="The checkpoint it was trained on (kyutai's model.safetensors) or a transformers model",
+        )
     from voxtune.merge import import_original, merge_adapter, merge_finetune_adapter, write_report
     from voxtune.models.kyutai.convert import is_original_checkpoint
-    from voxtune.models.kyutai.finetune_lora import ADAPTER_WEIGHTS_NAME
     from voxtune.ui.console import console
     from voxtune.ui.merge import merge_table
     from voxtune.ui.training import quiet_transformers
@@ -76,12 +80,8 @@ def merge(
         result = import_original(
             base, out, like=like, formats=formats or ("transformers",), dtype=torch_dtype
         )
-    elif _is_finetune_adapter(adapter, ADAPTER_WEIGHTS_NAME):
-        if base is None:
-            raise ConfigError(
-                "a moshi-finetune adapter does not name its base: pass --base",
-                hint="The checkpoint it was trained on (kyutai's model.safetensors) or a transformers model",
-            )
+    elif _is_finetune_adapter(adapter):
+        assert base is not None
         result = merge_finetune_adapter(
             adapter,
             out,
@@ -100,9 +100,13 @@ def merge(
     console.print(f"[bold green]merged[/] {result.family} ({result.kind}) in {result.dtype}  ·  {report}")
 
 
-def _is_finetune_adapter(path: Path, weights_name: str) -> bool:
+FINETUNE_WEIGHTS = "lora.safetensors"
+"""moshi-finetune's adapter file (voxtune.models.kyutai.finetune_lora.ADAPTER_WEIGHTS_NAME)."""
+
+
+def _is_finetune_adapter(path: Path) -> bool:
     return (
-        path.name == weights_name
-        or (path / weights_name).is_file()
-        or (path / "consolidated" / weights_name).is_file()
+        path.name == FINETUNE_WEIGHTS
+        or (path / FINETUNE_WEIGHTS).is_file()
+        or (path / "consolidated" / FINETUNE_WEIGHTS).is_file()
     )
