@@ -10,6 +10,7 @@ sentencepiece ``tokenizer.model`` (what kyutai's Rust server reads) and as a tra
 from __future__ import annotations
 
 import io
+import unicodedata
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,10 +27,14 @@ UNK, BOS, EOS, PAD = "<unk>", "<s>", "</s>", "<pad>"
 def train_sentencepiece(texts: Sequence[str], *, vocab_size: int = 96, seed_size: int = 10000) -> bytes:
     """A unigram sentencepiece model (serialised) learnt from ``texts``, with kyutai's special ids.
 
-    ``vocab_size`` is an upper bound: a handful of sentences supports fewer pieces.
+    ``vocab_size`` is an upper bound: a handful of sentences supports fewer pieces. It is raised to
+    cover every character of ``texts`` (sentencepiece needs a piece per character, and several scripts
+    can need more than a tiny vocabulary).
     """
     if not texts:
         raise ValueError("a tokenizer needs some texts to learn from")
+    characters = {ch for text in texts for ch in unicodedata.normalize("NFKC", text) if not ch.isspace()}
+    vocab_size = max(vocab_size, len(characters) + 16)
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(list(texts)),
