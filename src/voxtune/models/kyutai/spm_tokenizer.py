@@ -10,8 +10,8 @@ sentencepiece ``tokenizer.model`` (what kyutai's Rust server reads) and as a tra
 from __future__ import annotations
 
 import io
-import unicodedata
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
