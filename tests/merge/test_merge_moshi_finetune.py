@@ -164,3 +164,11 @@ def test_an_original_checkpoint_imports_as_a_transformers_folder(base_checkpoint
     with pytest.raises(CheckpointMismatchError) as caught:
         import_original(tmp_path / "broken.safetensors", tmp_path / "out2", like=tiny_stt)
     assert caught.value.report.missing == ["transformer.layers.1.norm2.alpha"]
+    # and one with a weight the model does not have, with that key named
+    original["transformer.layers.1.norm2.alpha"] = torch.ones(1, 1, 64)
+    original["transformer.layers.2.norm1.alpha"] = torch.ones(1, 1, 64)
+    save_file(original, str(tmp_path / "extra.safetensors"))
+    with pytest.raises(CheckpointMismatchError) as caught:
+        import_original(tmp_path / "extra.safetensors", tmp_path / "out3", like=tiny_stt)
+    assert caught.value.report.unexpected == ["transformer.layers.2.norm1.alpha"]
+    assert "1 unexpected: transformer.layers.2.norm1.alpha" in str(caught.value)
