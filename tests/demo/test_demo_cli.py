@@ -24,7 +24,7 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "voxtune demo" in result.stdout
-    for step in ("corpus", "prepare", "export", "train"):
+    for step in ("corpus", "prepare", "export", "train", "stt"):
         assert f"│ {step}" in result.stdout
     assert "vs target entropy" in result.stdout
     run = out / "runs" / "demo-csm"

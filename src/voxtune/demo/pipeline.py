@@ -156,11 +156,37 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
     )
 
 
+def train_tiny_stt(ctx: DemoContext) -> StepResult:
+    """Tiny Kyutai STT: write the English digit sentences as words, merge, export kyutai's naming, and
+    probe the pause heads base vs adapter on digit and ordinary utterances."""
+    from voxtune.demo.stt import train_merge_probe
+    from voxtune.ui.pause_probe import pause_table
+    from voxtune.ui.training import entropy_line, quiet_transformers, train_table
+
+    quiet_transformers()
+    model_dir, trained, merged, probe = train_merge_probe(ctx.out, ctx.corpus_dir, seed=ctx.seed)
+    ctx.console.print(train_table(trained))
+    ctx.console.print(pause_table(probe.rows, head=2, threshold=0.6))
+    stage = trained.stages[-1]
+    return StepResult(
+        "stt",
+        f"{stage.stage}: {entropy_line(stage)}; merged to transformers + kyutai naming; "
+        f"pause probe on {probe.items} utterances ({probe.digit_items} with digit runs)",
+        {
+            "tiny STT": model_dir,
+            "STT run": trained.run_dir,
+            "merged STT": merged.outputs["kyutai"][0].parent.parent,
+            "pause plot": probe.files["plot"],
+        },
+    )
+
+
 STEPS: list[tuple[str, DemoStep]] = [
     ("corpus", generate_corpus),
     ("prepare", prepare_corpus),
     ("export", export_for_training),
     ("train", train_tiny_model),
+    ("stt", train_tiny_stt),
 ]
 
 
