@@ -57,7 +57,9 @@ def test_unsupported_languages_list_the_supported_ones() -> None:
 
 
 @pytest.mark.slow
-def test_synthesize_makes_a_multi_voice_corpus_that_prepare_accepts(tmp_path: Path) -> None:
+def test_synthesize_makes_a_multi_voice_corpus_that_prepare_and_train_accept(
+    tmp_path: Path, fsdd_dir: Path
+) -> None:
     lines = tmp_path / "lines.txt"
     lines.write_text(
         "Hej, hur mår du?\nMitt ordernummer är 4417093.\nDet är fint väder 🙂\n...\nVi ses i morgon!\n",
@@ -84,6 +86,17 @@ def test_synthesize_makes_a_multi_voice_corpus_that_prepare_accepts(tmp_path: Pa
     assert "6 items" in prepared
     info = voxtune_here("corpus", "info", str(tmp_path / "corpus"))
     assert info.count("speaker: sv_espeak_") == 3
+
+    from support.tiny_csm import build_tiny_csm, write_config
+
+    model = build_tiny_csm(fsdd_dir, tmp_path / "tiny-csm")
+    config = write_config(
+        tmp_path / "training", model, tmp_path / "corpus", stages=[{"name": "synthetic", "steps": 4}]
+    )
+    trained = voxtune_here("train", str(config))
+    assert "synthetic" in trained
+    adapter = tmp_path / "training" / "runs" / "tiny" / "adapters" / "synthetic"
+    assert (adapter / "adapter_config.json").is_file() and (adapter / "voxtune_adapter.json").is_file()
 
 
 def free_port() -> int:

@@ -25,7 +25,7 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "voxtune demo" in result.stdout
-    for step in ("corpus", "prepare", "export", "train", "serve"):
+    for step in ("corpus", "prepare", "export", "train", "stt", "serve"):
         assert f"│ {step}" in result.stdout
     for adapter in ("multilingual", "nordic-nb", "nordic-sv"):  # the server answered once per adapter
         audio, rate = sf.read(str(out / "served" / f"{adapter}.wav"))

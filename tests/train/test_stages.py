@@ -91,6 +91,9 @@ def test_paths_resolve_beside_the_yaml_and_local_models_win_over_hub_ids(tmp_pat
     data["model"]["base"] = "sesame/csm-1b"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert load_train_config(path).model.base == "sesame/csm-1b"
+    data["model"]["base"] = "tiny-csm"  # not built yet, but no hub id has no owner
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert load_train_config(path).model.base == str(tmp_path / "tiny-csm")
 
 
 @pytest.mark.parametrize("name", ["csm-malaysian", "csm-nordic", "csm-demo-tiny"])

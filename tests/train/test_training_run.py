@@ -192,6 +192,8 @@ def test_resume_continues_the_same_loss_curve(
     split_config = write_config(tmp_path / "b", tiny_csm, fsdd_corpus_dir, **options)
     halfway = run_training(split_config, stop_after=4)
     assert halfway.interrupted and halfway.stages[0].steps == 4
+    with pytest.raises(ConfigError, match="--resume"):  # an interrupted run is not silently restarted
+        run_training(split_config)
     resumed = run_training(split_config, resume=True)
     a, b = straight.stages[0], resumed.stages[0]
     assert b.steps == 8

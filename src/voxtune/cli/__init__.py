@@ -14,7 +14,7 @@ from voxtune import __version__
 from voxtune.cli.app import app
 from voxtune.errors import VoxtuneError
 
-from . import adapters, corpus, data, demo, interop, prepare, serve, train  # noqa: F401  (register commands)
+from . import adapters, corpus, data, demo, evaluate_pause, interop, merge, prepare, serve, train  # noqa: F401
 
 
 def main() -> None:

@@ -127,17 +127,21 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
     """Build a tiny random CSM and train it on the corpus: a multilingual adapter, then nb and sv ones."""
     import shutil
 
+    import torch
+
     from voxtune.demo.tiny_model import build_demo_model
     from voxtune.train import load_train_config, run_training
     from voxtune.ui.training import TrainProgressBars, entropy_line, quiet_transformers, train_table
 
     quiet_transformers()
-    model_dir, built = build_demo_model(ctx.corpus_dir, ctx.out / "tiny-csm", seed=ctx.seed)
     config_path = ctx.out / "train.yaml"
     if not config_path.is_file():
         template = resources.files("voxtune.demo").joinpath("train.yaml").read_text(encoding="utf-8")
         config_path.write_text(template, encoding="utf-8")
     config = load_train_config(config_path)
+    if config.cpu_threads:  # building the tiny codec is as thread-shy as training it
+        torch.set_num_threads(config.cpu_threads)
+    model_dir, built = build_demo_model(ctx.corpus_dir, ctx.out / "tiny-csm", seed=ctx.seed)
     if built:  # a run on an earlier tiny model cannot be resumed on this one
         shutil.rmtree(Path(config.output) / config.name, ignore_errors=True)
     with TrainProgressBars() as bars:
@@ -149,6 +153,31 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
         f"{len(result.stages)} stages, adapters {', '.join(result.adapters)}; "
         f"{first.stage}: {entropy_line(first)}",
         {"run": result.run_dir, "tiny model": model_dir, "training config": config_path},
+    )
+
+
+def train_tiny_stt(ctx: DemoContext) -> StepResult:
+    """Tiny Kyutai STT: write the English digit sentences as words, merge, export kyutai's naming, and
+    probe the pause heads base vs adapter on digit and ordinary utterances."""
+    from voxtune.demo.stt import train_merge_probe
+    from voxtune.ui.pause_probe import pause_table
+    from voxtune.ui.training import entropy_line, quiet_transformers, train_table
+
+    quiet_transformers()
+    model_dir, trained, merged, probe = train_merge_probe(ctx.out, ctx.corpus_dir, seed=ctx.seed)
+    ctx.console.print(train_table(trained))
+    ctx.console.print(pause_table(probe.rows, head=2, threshold=0.6))
+    stage = trained.stages[-1]
+    return StepResult(
+        "stt",
+        f"{stage.stage}: {entropy_line(stage)}; merged to transformers + kyutai naming; "
+        f"pause probe on {probe.items} utterances ({probe.digit_items} with digit runs)",
+        {
+            "tiny STT": model_dir,
+            "STT run": trained.run_dir,
+            "merged STT": merged.outputs["kyutai"][0].parent.parent,
+            "pause plot": probe.files["plot"],
+        },
     )
 
 
@@ -207,6 +236,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("prepare", prepare_corpus),
     ("export", export_for_training),
     ("train", train_tiny_model),
+    ("stt", train_tiny_stt),
     ("serve", serve_adapters),
 ]
 
