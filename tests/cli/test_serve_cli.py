@@ -16,6 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import REPO
+from support.kyutai_corpora import tiny_stt  # noqa: F401  (fixture)
 from support.serving import ServeModels, serve_models  # noqa: F401  (fixture)
 from support.tiny_csm import tiny_csm  # noqa: F401  (fixture)
 from voxtune.cli import app

@@ -30,6 +30,7 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     for adapter in ("multilingual", "nordic-nb", "nordic-sv"):  # the server answered once per adapter
         audio, rate = sf.read(str(out / "served" / f"{adapter}.wav"))
         assert rate == 24000 and len(audio) > rate // 2
+    assert (out / "served" / "digits-as-words.txt").read_text(encoding="utf-8").startswith("said: ")
     assert "vs target entropy" in result.stdout
     run = out / "runs" / "demo-csm"
     for stage in ("multilingual", "nordic-nb", "nordic-sv"):

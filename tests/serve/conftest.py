@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from support.browser import chromium  # noqa: F401  (fixture)
+from support.kyutai_corpora import tiny_stt  # noqa: F401  (fixture)
 from support.serving import ServeModels, config_data, serve_models  # noqa: F401  (fixture)
 from support.tiny_csm import tiny_csm  # noqa: F401  (fixture)
 from voxtune.serve.config import serve_config

@@ -35,13 +35,17 @@ def write_adapter(
     scale: float = 0.05,
     family_settings: dict[str, Any] | None = None,
     r: int = 4,
+    train_modules: tuple[str, ...] = (),
 ) -> Path:
-    """An adapter of ``model_dir`` with LoRA B weights drawn N(0, scale) from ``seed``, saved with the
-    trainer's code (peft layout + voxtune_adapter.json) into ``folder``."""
+    """An adapter of ``model_dir`` with LoRA B weights (and ``train_modules``' copies) drawn from
+    N(0, scale) with ``seed``, saved with the trainer's code (peft layout + voxtune_adapter.json)."""
     model_family = get_family(family)
     loaded = model_family.load(model_dir)
     weights = TrainedWeights(
-        loaded, "lora", LoraSpec(r=r, alpha=2 * r, dropout=0.0), model_family.default_lora_targets(loaded)
+        loaded,
+        "lora",
+        LoraSpec(r=r, alpha=2 * r, dropout=0.0, train_modules=list(train_modules)),
+        model_family.default_lora_targets(loaded),
     )
     name = folder.name
     weights.ensure(name)
@@ -50,6 +54,8 @@ def write_adapter(
         for pname, param in weights.model.named_parameters():
             if ".lora_B." in pname:
                 param.copy_(torch.randn(param.shape, generator=generator) * scale)
+            elif ".modules_to_save." in pname:
+                param.add_(torch.randn(param.shape, generator=generator) * scale)
     settings = model_family.settings(family_settings or {})
     weights.save(
         name,
@@ -85,12 +91,15 @@ class ServeModels:
     csm_adapters: Path
     ctc: Path
     ctc_adapters: Path
+    kyutai: Path
+    kyutai_adapters: Path
 
 
 @pytest.fixture(scope="session")
-def serve_models(tiny_csm: Path, tmp_path_factory: pytest.TempPathFactory) -> ServeModels:
+def serve_models(tiny_csm: Path, tiny_stt: Path, tmp_path_factory: pytest.TempPathFactory) -> ServeModels:
     """The tiny CSM with adapters ``nb`` (speakers nb_f, nb_m) and ``sv`` (sv_f); the tiny CTC model
-    with ``en-digits`` and ``de-digits``."""
+    with ``en-digits`` and ``de-digits`` (it gives word times); the tiny Kyutai STT with ``words``
+    (LoRA plus a retrained ``lm_head``, as the demo trains it) and ``plain``."""
     root = tmp_path_factory.mktemp("serve-models")
     csm_adapters = root / "csm-adapters"
     write_adapter(
@@ -101,7 +110,18 @@ def serve_models(tiny_csm: Path, tmp_path_factory: pytest.TempPathFactory) -> Se
     ctc_adapters = root / "ctc-adapters"
     write_adapter(ctc, ctc_adapters / "en-digits", family="test_ctc", seed=3, languages=["en"], scale=0.15)
     write_adapter(ctc, ctc_adapters / "de-digits", family="test_ctc", seed=4, languages=["de"], scale=0.15)
-    return ServeModels(tiny_csm, csm_adapters, ctc, ctc_adapters)
+    kyutai_adapters = root / "kyutai-adapters"
+    write_adapter(
+        tiny_stt,
+        kyutai_adapters / "words",
+        family="kyutai_stt",
+        seed=5,
+        languages=["en"],
+        scale=0.2,
+        train_modules=("lm_head",),
+    )
+    write_adapter(tiny_stt, kyutai_adapters / "plain", family="kyutai_stt", seed=6, scale=0.2)
+    return ServeModels(tiny_csm, csm_adapters, ctc, ctc_adapters, tiny_stt, kyutai_adapters)
 
 
 def config_data(models: ServeModels, **overrides: Any) -> dict[str, Any]:
@@ -122,6 +142,7 @@ def config_data(models: ServeModels, **overrides: Any) -> dict[str, Any]:
                 "family": "test_ctc",
                 "adapters": [str(models.ctc_adapters)],
             },
+            {"name": "kyutai", "base": str(models.kyutai), "adapters": [str(models.kyutai_adapters)]},
         ],
         "limits": {
             "max_input_chars": 200,

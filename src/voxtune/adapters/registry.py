@@ -199,6 +199,11 @@ class AdapterSource:
     path: Path
     name: str | None = None
 
+    @property
+    def is_one_adapter(self) -> bool:
+        """Whether this names one adapter (its folder, or a name given) rather than a tree to search."""
+        return self.name is not None or (self.path / METADATA_FILE).is_file()
+
 
 class AdapterRegistry:
     """Adapters found under some folders, by name, plus the folders that could not be used.
@@ -230,7 +235,7 @@ class AdapterRegistry:
                 source = AdapterSource(Path(source))
             if not source.path.is_dir():
                 raise AdapterRegistryError("adapter folder not found", path=source.path)
-            if source.name is not None or (source.path / METADATA_FILE).is_file():
+            if source.is_one_adapter:
                 try:
                     adapters.append(read_adapter(source.path, name=source.name))
                 except InputError as exc:

@@ -182,11 +182,17 @@ def train_tiny_stt(ctx: DemoContext) -> StepResult:
 
 
 def serve_adapters(ctx: DemoContext) -> StepResult:
-    """Start the server on 127.0.0.1 (a free port) with the tiny CSM and the trained adapters, ask each
-    adapter for one sentence in its language over HTTP, save what it says, and stop the server."""
+    """Start the server on 127.0.0.1 (a free port) with the tiny CSM and the tiny STT and their trained
+    adapters, call each adapter once over HTTP (a sentence in its language to speak, an English digit
+    sentence to transcribe), save what it returns, and stop the server."""
+    import io
+
     import httpx
+    import soundfile as sf
 
     from voxtune.demo import sentences
+    from voxtune.demo.stt import english_items
+    from voxtune.models import mimi
     from voxtune.serve.config import load_serve_config
     from voxtune.serve.server import background_server
     from voxtune.serve.service import start_service
@@ -198,14 +204,28 @@ def serve_adapters(ctx: DemoContext) -> StepResult:
         template = resources.files("voxtune.demo").joinpath("serve.yaml").read_text(encoding="utf-8")
         config_path.write_text(template, encoding="utf-8")
     said = {"nb": sentences.NORWEGIAN[3], "sv": sentences.SWEDISH[3], "da": sentences.DANISH[3]}
+    texts, clips = english_items(ctx.corpus_dir)
+    upload = io.BytesIO()
+    sf.write(upload, clips[0], mimi.SAMPLE_RATE, format="WAV")
     served = ctx.out / "served"
     served.mkdir(exist_ok=True)
     service = start_service(load_serve_config(config_path))
     parts: list[str] = []
     try:
         with background_server(service) as url, httpx.Client(base_url=url, timeout=120) as client:
-            models = [m for m in client.get("/v1/models").json()["data"] if m["adapter"]]
-            for model in models:
+            for model in [m for m in client.get("/v1/models").json()["data"] if m["adapter"]]:
+                adapter = model["adapter"]
+                if model["task"] == "stt":
+                    response = client.post(
+                        "/v1/audio/transcriptions",
+                        files={"file": ("digits.wav", upload.getvalue(), "audio/wav")},
+                        data={"model": model["id"], "response_format": "json"},
+                    )
+                    response.raise_for_status()
+                    heard = response.json()["text"]
+                    (served / f"{adapter}.txt").write_text(f"said: {texts[0]}\nheard: {heard}\n", "utf-8")
+                    parts.append(f"{adapter} heard {heard[:40]!r}")
+                    continue
                 language = next((x for x in sorted(model["languages"]) if x in said), "nb")
                 voice = next((v for v in model["voices"] if v.startswith(language)), "default")
                 response = client.post(
@@ -219,15 +239,15 @@ def serve_adapters(ctx: DemoContext) -> StepResult:
                     },
                 )
                 response.raise_for_status()
-                (served / f"{model['adapter']}.wav").write_bytes(response.content)
+                (served / f"{adapter}.wav").write_bytes(response.content)
                 seconds = (len(response.content) - 44) / 2 / int(response.headers["x-sample-rate"])
-                parts.append(f"{model['adapter']} ({language}, {voice}): {seconds:.1f} s")
+                parts.append(f"{adapter} ({language}, {voice}): {seconds:.1f} s")
     finally:
         service.close()
     return StepResult(
         "serve",
-        f"{len(parts)} adapters on one base over HTTP at {url}: " + "; ".join(parts),
-        {"served audio": served, "serving config": config_path},
+        f"{len(parts)} adapters on 2 bases over HTTP at {url}: " + "; ".join(parts),
+        {"served audio and text": served, "serving config": config_path},
     )
 
 

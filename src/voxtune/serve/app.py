@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -80,7 +80,7 @@ class SynthesizeRequest(BaseModel):
     emotion: str | None = None
     model: str | None = None
     format: str = "wav"
-    speed: float = Field(1.0)
+    speed: float = 1.0
     seed: int | None = None
     stream: bool = False
 

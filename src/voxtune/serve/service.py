@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 
 from voxtune.adapters.attach import AdapterSlots
+from voxtune.adapters.compat import check_compatible
 from voxtune.adapters.registry import AdapterRegistry, AdapterSource
 from voxtune.errors import ConfigError, InputError
 from voxtune.models.base import ModelFamily
@@ -59,8 +60,13 @@ def start_service(config: ServeConfig, *, metrics: ServeMetrics | None = None) -
             revision=model_config.revision,
         )
         loaded.model.eval()
-        registry = AdapterRegistry.scan(_sources(model_config))
+        sources = _sources(model_config)
+        registry = AdapterRegistry.scan(sources)
         catalog_model = build_catalog_model(model_config, family, loaded.source, registry)
+        for source in sources:  # an adapter named on its own must fit; one found by searching may not
+            name = source.name or source.path.name
+            if source.is_one_adapter and name not in catalog_model.adapters:
+                check_compatible(registry.get(name), family.name, loaded.source)
         for info in catalog_model.adapters.values():
             if info.weight_bytes > max_bytes:
                 raise ConfigError(
