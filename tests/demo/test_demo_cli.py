@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
+
 
 @pytest.mark.slow
 def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
@@ -17,23 +19,24 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
         [sys.executable, "-m", "voxtune", "demo", "--out", str(out)],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
         timeout=1200,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "voxtune demo" in result.stdout
-    for step in ("corpus", "prepare"):
+    for step in ("corpus", "prepare", "export"):
         assert f"│ {step}" in result.stdout
     summary = json.loads((out / "corpus" / "summary.json").read_text(encoding="utf-8"))
     assert summary["stages"][0]["name"] == "ingest"
     ledger = [json.loads(line) for line in (out / "corpus" / "rejected.jsonl").read_text().splitlines()]
     codes = {entry["id"]: entry["code"] for entry in ledger}
-    assert codes["bad_corrupt"] == "unreadable_audio" and codes["bad_empty"] == "empty_file"
+    expected = json.loads((out / "raw" / "expected_rejections.json").read_text(encoding="utf-8"))
+    assert codes == expected  # every bad item rejected, for the reason it was built with, and nothing else
     again = subprocess.run(
         [sys.executable, "-m", "voxtune", "demo", "--out", str(out)],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin"},
+        env={"COLUMNS": "250", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
         timeout=1200,
     )
     assert again.returncode == 0 and "cached" in again.stdout

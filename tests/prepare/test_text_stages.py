@@ -116,7 +116,7 @@ def test_forced_alignment_on_real_digits(tmp_path: Path, fsdd_dir: Path) -> None
         assert [item.symbol for item in items] == sup.text.split()
         ends = [0.0] + [item.end for item in items]
         for previous_end, item in zip(ends, items, strict=False):
-            assert previous_end - 1e-6 <= item.start <= item.end <= cut.duration + 1e-6
+            assert previous_end - 1e-6 <= item.start <= item.end <= cut.end + 1e-6
             assert 0.0 <= item.score <= 1.0
 
 

@@ -14,7 +14,9 @@ On the cut (``cut.custom``):
     CHANNEL_ROLES for stereo cuts: {"model": channel index, "user": channel index}
 
 On a supervision (``supervision.custom``); text, speaker and language are lhotse's own fields, and
-word/phoneme timings live in ``supervision.alignment["word"]`` / ``["phoneme"]``:
+word/phoneme timings live in ``supervision.alignment["word"]`` / ``["phoneme"]``. As everywhere in
+lhotse, alignment times count from the start of the *recording*, not of the cut (truncating a cut
+does not move them; ``word.start - cut.start`` is the time inside the cut):
     TEXT_ORIGINAL        the text as it came in, before spoken-form normalisation
     LANGUAGE_PROBABILITY language-ID confidence of a transcriber
     PHONEMES             phoneme string of the whole text (espeak IPA, word boundaries as spaces)

@@ -46,7 +46,7 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> int:
     count = 0
     with atomic_output(path) as tmp, _open_text(tmp, "w") as handle:
         for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+            handle.write(json.dumps(record, ensure_ascii=False, default=json_default) + "\n")
             count += 1
     return count
 
@@ -86,7 +86,7 @@ def write_json(data: Any, path: str | Path) -> None:
     """Write one JSON document atomically."""
     with atomic_output(path) as tmp:
         tmp.write_text(
-            json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n",
+            json.dumps(data, indent=2, ensure_ascii=False, default=json_default) + "\n",
             encoding="utf-8",
         )
 
@@ -95,7 +95,10 @@ def read_json(path: str | Path) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """How manifests store what JSON cannot: paths as text, arrays as lists, lhotse objects as dicts."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
     if isinstance(value, Path):
         return str(value)
     if hasattr(value, "tolist"):

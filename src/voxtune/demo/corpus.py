@@ -27,6 +27,11 @@ from voxtune.synth.espeak import Synthesis, Voice, synthesise
 
 MANIFEST = "manifest.jsonl"
 EXPECTED_FILE = "expected_rejections.json"
+_TE = LANGUAGE_SENTENCES["te"]
+EPISODE_TURNS = [_TE[0:2], _TE[2:4], _TE[4:6], _TE[6:8], _TE[1:3], _TE[3:5], _TE[5:7], [_TE[7], _TE[0]]]
+"""The Telugu episode: eight turns of two sentences, speakers alternating (male first)."""
+TURN_PAUSE = 1.4
+SENTENCE_PAUSE = 0.35
 BAD_TEXT = "order number 4417093"
 BAD_VOICE = Voice("en", "m1")
 LEAD_SILENCE = 0.25
@@ -104,9 +109,10 @@ def build_demo_corpus(folder: str | Path, seed: int = 0) -> Path:
         for speaker in demo_speakers(language):
             jobs.append((sentences, speaker.voice))
             owners.append((language, speaker))
-    episode_turns = LANGUAGE_SENTENCES["te"] * 2
     te_voices = [speaker.voice for speaker in demo_speakers("te")]
-    jobs.extend((episode_turns[parity::2], te_voices[parity]) for parity in (0, 1))
+    jobs.extend(
+        ([t for turn in EPISODE_TURNS[parity::2] for t in turn], te_voices[parity]) for parity in (0, 1)
+    )
     jobs.append(([BAD_TEXT], BAD_VOICE))
     spoken = _speak_in_fresh_processes(jobs)
 
@@ -127,9 +133,10 @@ def build_demo_corpus(folder: str | Path, seed: int = 0) -> Path:
                     "words": _shift(words, LEAD_SILENCE),
                 }
             )
-    first, second, bad = spoken[len(owners)], spoken[len(owners) + 1], spoken[len(owners) + 2]
-    turns = [first[i // 2] if i % 2 == 0 else second[i // 2] for i in range(len(episode_turns))]
-    rows.append(_long_episode(folder, episode_turns, turns))
+    by_voice = [iter(spoken[len(owners)]), iter(spoken[len(owners) + 1])]
+    turns = [[next(by_voice[i % 2]) for _ in turn] for i, turn in enumerate(EPISODE_TURNS)]
+    rows.append(_long_episode(folder, turns))
+    bad = spoken[len(owners) + 2]
     bad_rows, expected = _bad_items(folder, rng, bad[0])
     rows.extend(bad_rows)
     write_json(expected, folder / EXPECTED_FILE)
@@ -157,28 +164,25 @@ def _speak_all(texts: list[str], voice: Voice) -> list[Spoken]:
     return [_say(text, voice) for text in texts]
 
 
-def _long_episode(folder: Path, texts: list[str], turns: list[Spoken]) -> dict[str, Any]:
-    """Two Telugu speakers taking turns with pauses: one long file, transcript and word timings."""
+def _long_episode(folder: Path, turns: list[list[Spoken]]) -> dict[str, Any]:
+    """Two Telugu speakers taking turns (short pauses inside a turn, long ones between): one long
+    file with its transcript and word timings, for segmentation and speaker tests."""
     pieces: list[np.ndarray] = []
     words: list[list[Any]] = []
-    rate = turns[0][1]
+    rate = turns[0][0][1]
     offset = 0.0
-    for turn, (audio, _, turn_words) in enumerate(turns):
-        pause = np.zeros(int((0.6 + 0.1 * (turn % 3)) * rate), dtype=np.float32)
-        pieces.extend([pause, audio])
-        offset += len(pause) / rate
-        words.extend(_shift(turn_words, offset))
-        offset += len(audio) / rate
+    for turn in turns:
+        for number, (audio, _, sentence_words) in enumerate(turn):
+            pause = np.zeros(int((TURN_PAUSE if number == 0 else SENTENCE_PAUSE) * rate), dtype=np.float32)
+            pieces.extend([pause, audio])
+            offset += len(pause) / rate
+            words.extend(_shift(sentence_words, offset))
+            offset += len(audio) / rate
     pieces.append(np.zeros(int(0.5 * rate), dtype=np.float32))
     relative = Path("long") / "te_podcast.wav"
     _write(folder / relative, np.concatenate(pieces), rate)
-    return {
-        "id": "te_podcast",
-        "path": str(relative),
-        "text": " ".join(texts),
-        "language": "te",
-        "words": words,
-    }
+    text = " ".join(sentence for turn in EPISODE_TURNS for sentence in turn)
+    return {"id": "te_podcast", "path": str(relative), "text": text, "language": "te", "words": words}
 
 
 def _bad_items(
@@ -232,7 +236,7 @@ def _bad_items(
     add("empty", "empty_file", None)
     with_nan = speech.copy()
     with_nan[len(with_nan) // 2 : len(with_nan) // 2 + 100] = np.nan
-    add("nan", "non_finite", with_nan, subtype="FLOAT")
+    add("nan", "non_finite_samples", with_nan, subtype="FLOAT")
     narrow = soxr.resample(soxr.resample(speech, rate, 8000), 8000, rate).astype(np.float32)
     add("narrowband", "low_bandwidth", narrow)
     add("dc_offset", "dc_offset", np.clip(speech * 0.5 + 0.4, -1, 1))

@@ -46,6 +46,10 @@ class DemoContext:
     def recipe_path(self) -> Path:
         return self.out / "recipe.yaml"
 
+    @property
+    def exports_dir(self) -> Path:
+        return self.out / "exports"
+
 
 DemoStep = Callable[[DemoContext], StepResult]
 
@@ -83,6 +87,42 @@ def prepare_corpus(ctx: DemoContext) -> StepResult:
     )
 
 
+DEMO_EXPORTS: list[tuple[str, dict[str, object]]] = [
+    ("hf", {}),  # CSM / Unsloth TTS training
+    ("moshi", {"mode": "stt"}),  # Kyutai STT fine-tuning (moshi-finetune, mono)
+]
+
+
+def export_for_training(ctx: DemoContext) -> StepResult:
+    """Export the corpus to the formats the training steps read (redone only when the corpus changed)."""
+    import shutil
+
+    from voxtune.corpus import Corpus
+    from voxtune.formats import SUMMARY_FILE, export_corpus
+    from voxtune.formats.export import corpus_digest
+    from voxtune.ui.tables import export_table
+
+    corpus = Corpus.open(ctx.corpus_dir)
+    digest = corpus_digest(corpus)
+    parts: list[str] = []
+    outputs: dict[str, Path] = {}
+    for format_name, options in DEMO_EXPORTS:
+        folder = ctx.exports_dir / format_name
+        summary_path = folder / SUMMARY_FILE
+        previous = read_json(summary_path) if summary_path.is_file() else {}
+        if previous.get("corpus_cuts_sha256") == digest and all(
+            previous.get("options", {}).get(key) == value for key, value in options.items()
+        ):
+            parts.append(f"{format_name}: {previous['items']} items (cached)")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)  # the demo's own folder, made by an earlier run
+            result = export_corpus(corpus, format_name, folder, options=options)
+            ctx.console.print(export_table(result))
+            parts.append(f"{format_name}: {result.items} items, {result.rejected} left out")
+        outputs[f"{format_name} export"] = folder
+    return StepResult("export", "; ".join(parts), outputs)
+
+
 def train_tiny_model(ctx: DemoContext) -> StepResult:
     """Build a tiny random CSM and train it on the corpus: a multilingual adapter, then nb and sv ones."""
     import shutil
@@ -115,6 +155,7 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
 STEPS: list[tuple[str, DemoStep]] = [
     ("corpus", generate_corpus),
     ("prepare", prepare_corpus),
+    ("export", export_for_training),
     ("train", train_tiny_model),
 ]
 

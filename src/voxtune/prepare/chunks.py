@@ -8,7 +8,9 @@ uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -89,8 +91,29 @@ def _stage_for(job: StageJob) -> Stage:
     return stage
 
 
+@contextlib.contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run the block with torch limited to ``count`` intra-op threads (None: unchanged)."""
+    if count is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def run_chunk(job: StageJob, index: int, records: list[dict[str, Any]]) -> ChunkStats:
     """Process one chunk and write its part files; returns its counts."""
+    with torch_threads(job.stage_class.torch_threads):
+        return _run_chunk(job, index, records)
+
+
+def _run_chunk(job: StageJob, index: int, records: list[dict[str, Any]]) -> ChunkStats:
     stage = _stage_for(job)
     stats = ChunkStats(index=index)
     outputs: list[Cut] = []

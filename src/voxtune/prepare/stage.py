@@ -57,6 +57,9 @@ class Stage(ABC):
     config_class: ClassVar[type[StageConfig]] = StageConfig
     version: ClassVar[str] = "1"
     """Bump when the stage's output changes for the same config, so cached results are redone."""
+    torch_threads: ClassVar[int | None] = None
+    """Intra-op threads torch should use while this stage runs (1 for small models such as the VAD,
+    which run several times faster single-threaded); None leaves the executor's setting."""
 
     def __init__(self, config: StageConfig, context: StageContext):
         self.config = config

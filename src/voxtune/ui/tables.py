@@ -8,6 +8,7 @@ from rich.table import Table
 
 from voxtune.corpus.ledger import Rejection
 from voxtune.corpus.stats import CorpusStats, histogram
+from voxtune.formats.export import ExportResult
 from voxtune.prepare.runner import PrepareResult
 from voxtune.ui.console import hours
 
@@ -29,6 +30,23 @@ def prepare_table(result: PrepareResult) -> Table:
             hours(report.seconds_out),
             f"{report.elapsed:.1f} s",
         )
+    return table
+
+
+def export_table(result: ExportResult) -> Table:
+    """One export: format, items, files, audio, what was left out (by reason) and format details."""
+    table = Table(title=f"export: {result.format}", title_justify="left", show_header=False)
+    table.add_column("")
+    table.add_column("", overflow="fold")
+    table.add_row("folder", str(result.folder))
+    table.add_row("items", str(result.items))
+    table.add_row("files", str(result.files))
+    table.add_row("audio", hours(result.seconds))
+    counts = Counter(r.code for r in result.rejections)
+    table.add_row("left out", ", ".join(f"{code} {n}" for code, n in counts.most_common()) or "none")
+    for key, value in result.details.items():
+        if isinstance(value, (str, int, float, bool)):
+            table.add_row(key, str(value))
     return table
 
 

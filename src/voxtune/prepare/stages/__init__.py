@@ -6,9 +6,24 @@ from voxtune.prepare.stages import (
     language_tags,
     normalise,
     phonemise,
+    quality,
+    segment,
     speakers,
     split,
+    standardise,
     validate_text,
 )
 
-__all__ = ["align", "ingest", "language_tags", "normalise", "phonemise", "speakers", "split", "validate_text"]
+__all__ = [
+    "align",
+    "ingest",
+    "language_tags",
+    "normalise",
+    "phonemise",
+    "quality",
+    "segment",
+    "speakers",
+    "split",
+    "standardise",
+    "validate_text",
+]

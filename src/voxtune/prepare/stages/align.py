@@ -64,7 +64,7 @@ class Align(ItemStage):
             stop = start + round(supervision.duration * cut.sampling_rate)
             samples = audio[:, start:stop].mean(axis=0)
             result = self._align(samples, cut.sampling_rate, supervision)
-            self._store(supervision, result, samples.shape[0], cut.sampling_rate)
+            self._store(supervision, result, samples.shape[0], cut.sampling_rate, cut.start)
         return cut
 
     def _align(self, samples: np.ndarray, rate: int, supervision: SupervisionSegment) -> WordAlignment:
@@ -81,7 +81,14 @@ class Align(ItemStage):
             samples, rate, symbols, words=words, skip=STRESS_MARKS, star=self.config.star
         )
 
-    def _store(self, supervision: SupervisionSegment, result: WordAlignment, samples: int, rate: int) -> None:
+    def _store(
+        self,
+        supervision: SupervisionSegment,
+        result: WordAlignment,
+        samples: int,
+        rate: int,
+        cut_start: float,
+    ) -> None:
         score = float(np.mean([word.score for word in result.words])) if result.words else 0.0
         if score < self.config.min_score:
             raise ItemError(
@@ -90,7 +97,7 @@ class Align(ItemStage):
                 "the transcript may not match the audio",
                 score=round(score, 3),
             )
-        offset = supervision.start
+        offset = cut_start + supervision.start  # alignment times count from the recording's start
         alignment = dict(supervision.alignment or {})
         alignment[fields.WORD_ALIGNMENT] = [
             AlignmentItem(word.text, offset + word.start, word.end - word.start, round(word.score, 4))

@@ -1,18 +1,26 @@
-"""ingest: find input audio (a folder tree, a table manifest or a list of URLs) and make each file a cut.
+"""ingest: find input audio (a folder tree, a table manifest, URLs, or a trainer's corpus) as cuts.
 
-Files libsndfile cannot read (m4a, webm, ...) are decoded once with the ffmpeg binary from
-imageio-ffmpeg into FLAC under the stage's audio folder; URLs are downloaded there with yt-dlp.
+``format: folder | table | urls`` (or ``auto``) reads plain audio files, manifests naming them, or a
+text file of URLs downloaded with yt-dlp; ``moshi``, ``ljspeech``, ``nemo``, ``lhotse`` and
+``commonvoice`` dispatch to the readers of ``voxtune.formats``, whose own settings go under
+``options:``. Files libsndfile cannot read (m4a, webm, ...) are decoded once with the ffmpeg binary
+from imageio-ffmpeg into FLAC under the stage's audio folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from voxtune.config import RecipePath
+from lhotse.cut import Cut
+from pydantic import model_validator
+
+from voxtune.config import RecipePath, validate
 from voxtune.corpus import fields
 from voxtune.errors import InputError, ItemError
+from voxtune.formats.base import Reader, ReaderOptions
+from voxtune.formats.registry import READERS, get_reader
 from voxtune.prepare.registry import register_stage
 from voxtune.prepare.stage import SourceItem, SourceStage, StageConfig, StageOutput
 from voxtune.sources.folder import folder_items
@@ -24,9 +32,15 @@ from voxtune.sources.urls import download_audio, read_url_list, url_items
 
 class IngestConfig(StageConfig):
     path: RecipePath
-    """A folder of audio files, a csv/tsv/jsonl manifest naming them, or a text file of URLs."""
-    format: Literal["auto", "folder", "table", "urls"] = "auto"
-    """``auto`` picks ``folder`` for a directory, ``urls`` for a .urls/.txt file, else ``table``."""
+    """A folder of audio files, a csv/tsv/jsonl manifest naming them, a text file of URLs, or a corpus
+    in a trainer's layout."""
+    format: Literal[
+        "auto", "folder", "table", "urls", "moshi", "ljspeech", "nemo", "lhotse", "commonvoice"
+    ] = "auto"
+    """``auto`` picks ``folder`` for a directory, ``urls`` for a .urls/.txt file, else ``table``; the
+    others read a corpus in that trainer's layout (see ``voxtune import``)."""
+    options: dict[str, Any] = {}
+    """Settings of the format reader (e.g. ``tables: [train, dev]`` for commonvoice)."""
     audio_root: RecipePath | None = None
     """Folder that relative audio paths in a manifest start from (default: the manifest's folder)."""
     extensions: list[str] = [*AUDIO_EXTENSIONS, *NEEDS_FFMPEG]
@@ -38,6 +52,18 @@ class IngestConfig(StageConfig):
     synthetic: bool = False
     """Mark the items as synthetic speech (provenance for training mixes)."""
 
+    @model_validator(mode="after")
+    def _options_fit_the_format(self) -> IngestConfig:
+        if self.format in READERS:
+            reader_options(self.format, self.options)  # raises a ConfigError naming the bad field
+        elif self.options:
+            raise ValueError(f"'options' are for format readers ({', '.join(READERS)}), not '{self.format}'")
+        return self
+
+
+def reader_options(format: str, options: dict[str, Any]) -> ReaderOptions:
+    return validate(get_reader(format).options_class, options, where=f"ingest options ({format})")
+
 
 @register_stage
 class Ingest(SourceStage):
@@ -45,8 +71,20 @@ class Ingest(SourceStage):
     config_class = IngestConfig
     config: IngestConfig
 
+    _reader: Reader | None = None
+
+    def reader(self) -> Reader | None:
+        """The format reader for ``format``, or None for plain folders and tables."""
+        if self._reader is None and self.config.format in READERS:
+            options = reader_options(self.config.format, self.config.options)
+            self._reader = get_reader(self.config.format)(options)
+        return self._reader
+
     def discover(self) -> Iterator[SourceItem]:
         config = self.config
+        reader = self.reader()
+        if reader is not None:
+            return reader.items(config.path)
         kind = config.format
         if not config.path.exists():
             raise InputError(
@@ -64,6 +102,12 @@ class Ingest(SourceStage):
         return folder_items(config.path, tuple(config.extensions), config.recursive)
 
     def load(self, item: SourceItem) -> StageOutput:
+        reader = self.reader()
+        if reader is not None:
+            loaded = reader.load(item, self.context.audio_dir)
+            return [
+                self._with_defaults(element) if isinstance(element, Cut) else element for element in loaded
+            ]
         source = str(item["source"])
         metadata: dict[str, object] = {}
         if source.startswith(("http://", "https://")):
@@ -92,6 +136,17 @@ class Ingest(SourceStage):
         )
         if metadata:
             fields.cut_custom(cut)[fields.SOURCE_META] = metadata
+        return cut
+
+    def _with_defaults(self, cut: Cut) -> Cut:
+        """Fill in the stage's language, speaker and synthetic flag where a reader left them out."""
+        for sup in cut.supervisions:
+            if sup.language is None and self.config.language:
+                sup.language = self.config.language
+            if sup.speaker is None and self.config.speaker and self.config.speaker != "{folder}":
+                sup.speaker = self.config.speaker
+        if self.config.synthetic:
+            fields.cut_custom(cut)[fields.SYNTHETIC] = True
         return cut
 
 

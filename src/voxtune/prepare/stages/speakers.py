@@ -8,7 +8,7 @@ checks and voice packs; the corpus speakers' mean voices go to ``centroids.npz``
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Literal
 
@@ -64,6 +64,7 @@ class Speakers(ItemStage):
     name = "speakers"
     config_class = SpeakersConfig
     config: SpeakersConfig
+    torch_threads = 1
 
     def setup(self) -> None:
         self.embedder = load_embedder(self.config.backend, self.config.model, device=self.config.device)
@@ -101,6 +102,7 @@ class Speakers(ItemStage):
             for file_id, ids, _, labels in files
             for cut_id, speaker in zip(ids, links.segment_speakers(file_id, labels), strict=True)
         }
+        names = _known_names(cuts, speaker_of_cut)
         self._write_summary(links, files)
         for cut in cuts:
             speaker = speaker_of_cut.get(cut.id)
@@ -108,7 +110,7 @@ class Speakers(ItemStage):
                 cut.custom = {**(cut.custom or {}), CLUSTER: speaker}
                 for supervision in cut.supervisions:
                     if self.config.overwrite or not supervision.speaker:
-                        supervision.speaker = speaker
+                        supervision.speaker = names.get(speaker, speaker)
             yield cut
 
     def _write_summary(self, links, files) -> None:  # type: ignore[no-untyped-def]
@@ -127,3 +129,22 @@ class Speakers(ItemStage):
             },
             self.context.work_dir / "speakers.json",
         )
+
+
+def _known_names(cuts: CutSet, speaker_of_cut: dict[str, str]) -> dict[str, str]:
+    """Cluster id -> the speaker label most of its already-labelled items carry (over half of them).
+
+    So a podcast's unlabelled segments get the name a manifest gave the same voice elsewhere.
+    """
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for cut in cuts:
+        cluster = speaker_of_cut.get(cut.id)
+        labels = {s.speaker for s in cut.supervisions if s.speaker}
+        if cluster is not None and len(labels) == 1:
+            votes[cluster][labels.pop()] += 1
+    names = {}
+    for cluster, counter in votes.items():
+        label, count = counter.most_common(1)[0]
+        if count > sum(counter.values()) / 2:
+            names[cluster] = label
+    return names
