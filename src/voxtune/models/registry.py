@@ -11,7 +11,7 @@ from pathlib import Path
 from voxtune.errors import InputError
 from voxtune.models.base import ModelFamily
 
-_BUILTIN: dict[str, str] = {"csm": "voxtune.models.csm.family"}
+_BUILTIN: dict[str, str] = {"csm": "voxtune.models.csm.family", "kokoro": "voxtune.models.kokoro.family"}
 _FAMILIES: dict[str, type[ModelFamily]] = {}
 
 

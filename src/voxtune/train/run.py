@@ -212,6 +212,7 @@ def run_training(
         revision=config.model.revision,
     )
     speakers = family.speaker_ids(settings, (c.supervisions[0].speaker for c in cuts if c.supervisions))
+    family.prepare_model(loaded, settings, speakers)
     contexts = conversation_contexts(cuts) if family.context_turns(settings) else {}
     if config.gradient_checkpointing:
         loaded.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})

@@ -23,6 +23,7 @@ from voxtune.errors import ItemError
 from voxtune.models.kokoro.geometry import KokoroGeometry
 from voxtune.text.g2p import misaki_from_symbols, phonemize, phonemize_code_switched, split_phonemes
 from voxtune.text.g2p.symbols import STRESS_MARKS
+from voxtune.text.words import split_words
 
 PUNCTUATION = ",.!?;:—…"
 """Punctuation Kokoro reads (and misaki keeps) after a word; it carries phrase pauses and intonation."""
@@ -65,7 +66,7 @@ def espeak_symbols(
         result = phonemize_code_switched(list(words), list(languages))
     out = []
     for ipa, said in zip(word_ipa, result.words, strict=True):
-        symbols = [s for s in said.phonemes]
+        symbols = list(said.phonemes)
         out.append(symbols if "".join(symbols) == ipa else split_phonemes(ipa))
     return out
 
@@ -191,6 +192,25 @@ def timed_tokens(
                 TimedToken(ch, word[-1].end, word[-1].end) for ch in punctuation[index] if ch in PUNCTUATION
             ]
     return _monotonic(tokens)
+
+
+def kokoro_text(
+    word_symbols: Sequence[Sequence[str]], languages: Sequence[str], punctuation: Sequence[str] | None = None
+) -> str:
+    """The Kokoro input string of per-word espeak symbols, exactly as ``timed_tokens`` spells it."""
+    untimed = [(0.0, 0.0)] * len(word_symbols)
+    tokens = timed_tokens(word_symbols, languages, word_times=untimed, punctuation=punctuation)
+    return "".join(token.symbol for token in tokens)
+
+
+def text_phonemes(text: str, language: str, *, punctuation: bool = True) -> str:
+    """Kokoro input for plain text in one language (what generation feeds the model)."""
+    words = split_words(text)
+    if not words:
+        return ""
+    said = phonemize([w.text for w in words], language)
+    marks = punctuation_after_words(text, [(w.start, w.end) for w in words]) if punctuation else None
+    return kokoro_text([list(w.phonemes) for w in said.words], [language] * len(words), marks)
 
 
 def _monotonic(tokens: list[TimedToken]) -> list[TimedToken]:

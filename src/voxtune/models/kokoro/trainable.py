@@ -14,19 +14,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal, get_args
 
 import torch
 import torch.nn.functional as F
+from safetensors.torch import save_file
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
+from voxtune.models.kokoro.checkpoint import export_kokoro
 from voxtune.models.kokoro.geometry import KokoroGeometry, geometry_from_config
 from voxtune.models.kokoro.losses import predicted_durations
 from voxtune.models.kokoro.voicepack import VoiceBank, split_style
 
-COMPONENT_GROUPS = ("bert", "bert_encoder", "predictor", "text_encoder", "decoder", "voice_bank")
+FreezeGroup = Literal["bert", "bert_encoder", "predictor", "text_encoder", "decoder", "voice_bank"]
 """Parameter groups (KModel's components and the voice tables) that can be frozen by name."""
+COMPONENT_GROUPS: tuple[str, ...] = get_args(FreezeGroup)
+FULL_STATE_FILE = "model.safetensors"
 
 
 @dataclass
@@ -75,7 +80,7 @@ def window_starts(frames: torch.Tensor, window: int, *, random: bool) -> torch.T
     return room // 2
 
 
-def _windows(values: torch.Tensor, starts: torch.Tensor, size: int) -> torch.Tensor:
+def frame_windows(values: torch.Tensor, starts: torch.Tensor, size: int) -> torch.Tensor:
     """``values[b, ..., starts[b] : starts[b] + size]`` stacked over the batch."""
     return torch.stack([v[..., int(s) : int(s) + size] for v, s in zip(values, starts, strict=True)])
 
@@ -92,6 +97,27 @@ class KokoroTrainable(nn.Module):
         self.frozen: frozenset[str] = frozenset()
         """Components run without gradients (a stage's ``freeze`` setting)."""
         self.decoder_checkpointing = False
+        self.prepared = False
+        """Set once the family has added the corpus's voices and symbols (``prepare_model``)."""
+        self.voice_names: dict[str, str] = {}
+        """Exported name of each voice table (corpus speaker -> voice name); default: the speaker."""
+        self.adversary: Any = None
+        """Discriminators of adversarial training (an ``AdversarialTraining``, not a sub-module, so the
+        trainer's optimizer never sees them); created by the family on first use."""
+
+    # -- export ------------------------------------------------------------------------------
+    def voice_packs(self) -> dict[str, torch.Tensor]:
+        """Each voice table as a ``[510, 1, 256]`` pack, under its exported name."""
+        return {self.voice_names.get(name, name): pack for name, pack in self.voice_bank.packs().items()}
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write the model in Kokoro's layout (config.json, kokoro-v1_0.pth, voices/<name>.pt), which
+        ``KModel`` loads by path, plus ``model.safetensors`` (every weight and voice table by name) for
+        voxtune to reload; the trainer calls this for full fine-tuning."""
+        folder = export_kokoro(self.kokoro, self.config, folder, self.voice_packs(), vocab=self.kokoro.vocab)
+        state = {name: value.detach().cpu().contiguous() for name, value in self.state_dict().items()}
+        save_file(state, str(Path(folder) / FULL_STATE_FILE), metadata={"format": "pt"})
+        return Path(folder)
 
     # -- switches --------------------------------------------------------------------------
     def freeze(self, groups: Iterable[str]) -> None:
@@ -204,9 +230,9 @@ class KokoroTrainable(nn.Module):
             f0_in, noise_in = f0_predicted, noise_predicted
         ratio = self.geometry.f0_per_duration_frame
         audio = self.decode(
-            _windows(aligned_text, starts, size),
-            _windows(f0_in.to(style.dtype), starts * ratio, size * ratio),
-            _windows(noise_in.to(style.dtype), starts * ratio, size * ratio),
+            frame_windows(aligned_text, starts, size),
+            frame_windows(f0_in.to(style.dtype), starts * ratio, size * ratio),
+            frame_windows(noise_in.to(style.dtype), starts * ratio, size * ratio),
             style,
         )
         frame_mask = ~padding_mask(frames * ratio, f0_predicted.shape[1])

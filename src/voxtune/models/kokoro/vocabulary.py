@@ -11,10 +11,12 @@ unused (its ``n_token`` is 178 for 114 symbols); only when those run out does th
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import torch
@@ -26,6 +28,7 @@ PAD_ID = 0
 """Kokoro's pad token, wrapped around every input; never given to a symbol."""
 
 SymbolStrategy = Literal["nearest", "new_rows"]
+SYMBOLS_FILE = "kokoro_symbols.json"
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ class KokoroVocabulary:
         self.n_token = int(n_token)
         self.drop = frozenset(drop)
         """Symbols removed before lookup (diacritics mapped to nothing)."""
+        self.applied: SymbolPlan | None = None
+        """The plan this vocabulary came from (``apply``), for reports."""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> KokoroVocabulary:
@@ -143,13 +148,16 @@ class KokoroVocabulary:
             )
         return [self.vocab[ch] for ch in kept]
 
-    def plan(self, counts: Counter, strategy: SymbolStrategy) -> SymbolPlan:
-        """Decide, for every symbol in ``counts`` the vocabulary lacks, how it becomes readable."""
+    def plan(
+        self, counts: Counter, strategy: SymbolStrategy, table: Mapping[str, NearestSymbol] = NEAREST_SYMBOLS
+    ) -> SymbolPlan:
+        """Decide, for every symbol in ``counts`` the vocabulary lacks, how it becomes readable
+        (``table``: the nearest symbol of each, ``NEAREST_SYMBOLS`` by default)."""
         plan = SymbolPlan(strategy=strategy, counts=Counter(counts))
         free = iter(self.free_ids())
         next_id = self.n_token
         for symbol in sorted(s for s in counts if s not in self.vocab and s not in self.drop):
-            nearest = NEAREST_SYMBOLS.get(symbol)
+            nearest = table.get(symbol)
             if nearest is not None and (not nearest.symbol or strategy == "nearest"):
                 if nearest.symbol and nearest.symbol not in self.vocab:
                     plan.unmapped.append(symbol)
@@ -165,6 +173,17 @@ class KokoroVocabulary:
                 plan.unmapped.append(symbol)
         return plan
 
+    def save_pretrained(self, folder: str | Path) -> Path:
+        """Write ``kokoro_symbols.json``: what became of the symbols Kokoro lacked (the plan applied)."""
+        path = Path(folder) / SYMBOLS_FILE
+        data = {
+            "n_token": self.n_token,
+            "dropped": sorted(self.drop),
+            "plan": self.applied.to_dict() if self.applied else None,
+        }
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return path
+
     def apply(self, plan: SymbolPlan) -> KokoroVocabulary:
         """The vocabulary with ``plan``'s aliases and new tokens (unmapped symbols stay unknown)."""
         vocab = dict(self.vocab)
@@ -178,7 +197,9 @@ class KokoroVocabulary:
         for added in plan.added:
             vocab[added.symbol] = added.token_id
             n_token = max(n_token, added.token_id + 1)
-        return KokoroVocabulary(vocab, n_token, drop=drop)
+        applied = KokoroVocabulary(vocab, n_token, drop=drop)
+        applied.applied = plan
+        return applied
 
 
 def symbol_embeddings(kmodel: nn.Module) -> list[nn.Embedding]:
