@@ -7,15 +7,17 @@ of its outputs, which the demo prints at the end.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from voxtune.corpus.manifest import read_json, write_json
+from voxtune.errors import ConfigError
 
 
 @dataclass
@@ -152,6 +154,65 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
     )
 
 
+def train_tiny_kokoro(ctx: DemoContext) -> StepResult:
+    """Build a tiny random Kokoro, train it with LoRA on the Luxembourgish items, merge the adapter into
+    a folder in Kokoro's own layout, and let the ``kokoro`` package's KModel speak from it."""
+    import shutil
+
+    import soundfile as sf
+
+    from voxtune.models.kokoro.export import export_adapter
+    from voxtune.models.kokoro.tiny import build_tiny_kokoro
+    from voxtune.train import load_train_config, run_training
+    from voxtune.ui.training import TrainProgressBars, quiet_transformers, train_table
+
+    quiet_transformers()
+    model_dir = ctx.out / "tiny-kokoro"
+    marker = model_dir / "voxtune_demo.json"
+    built = not (marker.is_file() and read_json(marker) == {"seed": ctx.seed})
+    if built:
+        build_tiny_kokoro(model_dir, seed=ctx.seed)
+        write_json({"seed": ctx.seed}, marker)
+    config_path = ctx.out / "kokoro.yaml"
+    if not config_path.is_file():
+        template = resources.files("voxtune.demo").joinpath("kokoro.yaml").read_text(encoding="utf-8")
+        config_path.write_text(template, encoding="utf-8")
+    config = load_train_config(config_path)
+    if built:  # a run on an earlier tiny model cannot be resumed on this one
+        shutil.rmtree(Path(config.output) / config.name, ignore_errors=True)
+    with TrainProgressBars() as bars:
+        result = run_training(config, resume=True, progress=bars)
+    ctx.console.print(train_table(result))
+    exported = export_adapter(result.stages[-1].adapter_dir or "", ctx.out / "kokoro-lb")
+    sample = ctx.out / "kokoro-lb-sample.wav"
+    audio = _kmodel_speaks(exported, "Moien, wéi geet et dir?", "lb_max")
+    sf.write(str(sample), audio, 24_000)
+    stage = result.stages[-1]
+    return StepResult(
+        "kokoro",
+        f"{stage.steps} LoRA steps on {stage.train_items} lb items, loss {stage.train_loss:.2f}; "
+        f"KModel spoke {len(audio) / 24_000:.1f} s from the export",
+        {"kokoro run": result.run_dir, "kokoro export": exported, "kokoro sample": sample},
+    )
+
+
+def _kmodel_speaks(folder: Path, text: str, voice: str) -> np.ndarray:
+    """Audio of ``text`` from the exported folder through the kokoro package itself (KModel + voice file)."""
+    from kokoro import KModel, KPipeline
+
+    from voxtune.models.kokoro.checkpoint import WEIGHTS_FILE, quiet_kokoro
+    from voxtune.models.kokoro.timing import text_phonemes
+
+    with quiet_kokoro():
+        model = KModel(
+            repo_id="hexgrad/Kokoro-82M", config=str(folder / "config.json"), model=str(folder / WEIGHTS_FILE)
+        )
+    pipeline = KPipeline(lang_code="e", repo_id="hexgrad/Kokoro-82M", model=model)  # "e": offline espeak G2P
+    phonemes = text_phonemes(text, "lb")
+    results = pipeline.generate_from_tokens(phonemes, voice=str(folder / "voices" / f"{voice}.pt"))
+    return next(iter(results)).audio.numpy()
+
+
 STEPS: list[tuple[str, DemoStep]] = [
     ("corpus", generate_corpus),
     ("prepare", prepare_corpus),
@@ -160,13 +221,33 @@ STEPS: list[tuple[str, DemoStep]] = [
 ]
 
 
+OPTIONAL_STEPS: dict[str, list[tuple[str, DemoStep]]] = {
+    # A tiny Kokoro still has Kokoro's full-size decoder (~59 M parameters): minutes on a CPU, so only
+    # on request.
+    "kokoro": [("kokoro", train_tiny_kokoro)],
+}
+
+
 def run_demo(
-    out: str | Path, *, workers: int = 2, seed: int = 0, console: Console | None = None
+    out: str | Path,
+    *,
+    workers: int = 2,
+    seed: int = 0,
+    console: Console | None = None,
+    with_steps: Sequence[str] = (),
 ) -> list[StepResult]:
-    """Run every demo step in order into ``out``; re-running reuses finished work."""
+    """Run every demo step in order into ``out`` (and the optional ones named in ``with_steps``);
+    re-running reuses finished work."""
+    unknown = [name for name in with_steps if name not in OPTIONAL_STEPS]
+    if unknown:
+        raise ConfigError(
+            f"unknown optional demo step(s): {', '.join(unknown)}",
+            hint=f"Choose from: {', '.join(OPTIONAL_STEPS)}",
+        )
     ctx = DemoContext(out=Path(out).absolute(), workers=workers, seed=seed, console=console or Console())
     ctx.out.mkdir(parents=True, exist_ok=True)
-    for name, step in STEPS:
+    steps = STEPS + [step for name in with_steps for step in OPTIONAL_STEPS[name]]
+    for name, step in steps:
         ctx.console.rule(f"[bold]demo · {name}")
         started = time.perf_counter()
         result = step(ctx)

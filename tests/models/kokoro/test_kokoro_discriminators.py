@@ -12,7 +12,7 @@ from voxtune.models.kokoro.discriminators import (
 
 
 def small_discriminators() -> Discriminators:
-    return Discriminators(periods=(2, 3), resolutions=((256, 64, 256),), channels=(8, 16, 32, 32), width=8)
+    return Discriminators(periods=(2, 3), resolutions=((128, 32, 128),), channels=(4, 8, 16, 16), width=4)
 
 
 def test_every_discriminator_scores_and_exposes_features() -> None:
@@ -36,12 +36,12 @@ def test_loss_values_on_known_scores() -> None:
 
 def test_discriminator_step_learns_to_tell_real_from_generated() -> None:
     torch.manual_seed(0)
-    t = torch.arange(2400) / 24_000
+    t = torch.arange(1200) / 24_000
     real = 0.5 * torch.sin(2 * torch.pi * 220 * t).repeat(2, 1)
-    fake = 0.5 * torch.randn(2, 2400)
+    fake = 0.5 * torch.randn(2, 1200)
     adversarial = AdversarialTraining(small_discriminators(), lr=1e-3)
     first = adversarial.discriminator_step(real, fake).item()
-    for _ in range(8):
+    for _ in range(5):
         last = adversarial.discriminator_step(real, fake).item()
     assert last < first
     generated = fake.clone().requires_grad_(True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -9,13 +10,21 @@ from lhotse.supervision import AlignmentItem
 from lhotse.utils import fastcopy
 
 from voxtune.corpus import Corpus, fields
+from voxtune.demo.sentences import LANGUAGE_SENTENCES
 from voxtune.errors import InputError, ItemError
 from voxtune.models.base import GenerationRequest, LoadedModel
-from voxtune.models.kokoro.family import KokoroFamily, unwrap
+from voxtune.models.kokoro.checkpoint import kokoro_files, load_kmodel
+from voxtune.models.kokoro.encoder import corpus_symbol_plan
+from voxtune.models.kokoro.export import export_adapter
+from voxtune.models.kokoro.family import LORA_TARGETS, KokoroFamily, unwrap
 from voxtune.models.kokoro.settings import KokoroSettings
 from voxtune.models.kokoro.timing import word_units
+from voxtune.models.kokoro.vocabulary import KokoroVocabulary
+from voxtune.models.kokoro.voicepack import load_voice_pack
 from voxtune.models.registry import get_family
-from voxtune.text.g2p import kokoro_vocab
+from voxtune.text.g2p import kokoro_vocab, misaki_text, phonemize
+from voxtune.train.adapters import TrainedWeights
+from voxtune.train.config import LoraSpec
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +82,10 @@ def test_new_rows_start_as_their_nearest_symbol(family: KokoroFamily, tiny_kokor
 
 
 def test_items_encode_with_durations_covering_their_audio(
-    family: KokoroFamily, loaded: tuple, cuts: list
+    family: KokoroFamily, loaded: tuple, cuts: list, tmp_path: Path
 ) -> None:
     model, settings = loaded
-    encoder = family.item_encoder(model, settings, cache_dir=None)
+    encoder = family.item_encoder(model, settings, cache_dir=tmp_path)
     geometry = unwrap(model.model).geometry
     assert len(cuts) == 16
     for cut in cuts:
@@ -112,9 +121,13 @@ def with_phoneme_alignment(cut, drop: int = 0):
     return fastcopy(cut, supervisions=[fastcopy(sup, alignment=alignment)])
 
 
-def test_phoneme_timings_and_bad_items(family: KokoroFamily, loaded: tuple, cuts: list) -> None:
+def test_phoneme_timings_and_bad_items(
+    family: KokoroFamily, loaded: tuple, cuts: list, tmp_path: Path
+) -> None:
     model, settings = loaded
-    phonemes = family.item_encoder(model, settings.model_copy(update={"duration_source": "phonemes"}))
+    phonemes = family.item_encoder(
+        model, settings.model_copy(update={"duration_source": "phonemes"}), cache_dir=tmp_path
+    )
     example = phonemes.encode(with_phoneme_alignment(cuts[0]))
     assert int(example.tensors["durations"].sum()) * 600 == example.tensors["audio"].shape[0]
     with pytest.raises(ItemError) as caught:
@@ -134,7 +147,7 @@ def test_phoneme_timings_and_bad_items(family: KokoroFamily, loaded: tuple, cuts
             )
         ],
     )
-    words = family.item_encoder(model, settings)
+    words = family.item_encoder(model, settings, cache_dir=tmp_path)
     with pytest.raises(ItemError) as caught:
         words.encode(odd)
     assert caught.value.code == "unknown_phonemes"
@@ -143,8 +156,8 @@ def test_phoneme_timings_and_bad_items(family: KokoroFamily, loaded: tuple, cuts
 def test_generation_speaks_with_trained_and_stock_voices(family: KokoroFamily, loaded: tuple) -> None:
     model, settings = loaded
     requests = [
-        GenerationRequest(text="Moien, wéi geet et?", speaker="lb_max", language="lb"),
-        GenerationRequest(text="Moien.", speaker="tiny_b", language="lb"),
+        GenerationRequest(text="Moien, wéi?", speaker="lb_max", language="lb"),
+        GenerationRequest(text="Jo.", speaker="tiny_b", language="lb"),
     ]
     first, second = family.generate(model, requests, settings, seed=1)
     assert first.sample_rate == 24_000 and first.stopped == "end_of_text"
@@ -157,3 +170,46 @@ def test_generation_speaks_with_trained_and_stock_voices(family: KokoroFamily, l
     assert capped.stopped == "length_limit" and len(capped.audio) < len(first.audio)
     with pytest.raises(InputError):
         family.generate(model, [GenerationRequest(text="Moien", speaker="nobody", language="lb")], settings)
+
+
+def test_corpus_symbol_plan_counts_what_kokoro_lacks(loaded: tuple, cuts: list) -> None:
+    model, settings = loaded
+    base = KokoroVocabulary.from_config(model.extras["files"].read_config())
+    plan = corpus_symbol_plan(cuts, base, settings)
+    expected = Counter("".join(misaki_text(phonemize(s, "lb")) for s in LANGUAGE_SENTENCES["lb"]))
+    assert set(plan.mapped) == {"g", "ʀ"}
+    rows = {row[0]: row for row in plan.rows()}
+    assert rows["ʀ"][1:3] == ("-> ʁ", 2 * expected["ʀ"])  # two speakers say every sentence
+    assert rows["g"][2] == 2 * expected["g"]
+
+
+def test_full_fine_tune_saves_a_kokoro_folder_the_trainer_reloads(
+    family: KokoroFamily, loaded: tuple, cuts: list, tiny_kokoro_dir: Path, tmp_path: Path
+) -> None:
+    model, settings = loaded
+    core = unwrap(model.model)
+    with torch.no_grad():
+        core.voice_bank.tables[1].anchors.weight.add_(0.5)
+        core.kokoro.bert_encoder.bias.add_(0.25)
+    try:
+        folder = tmp_path / "full"
+        TrainedWeights(model, "full", LoraSpec(), LORA_TARGETS).save("main", folder, {"family": "kokoro"})
+        assert (folder / "kokoro_symbols.json").is_file()
+        assert torch.equal(load_voice_pack(folder / "voices" / "lb_max.pt"), core.voice_bank.tables[1].pack())
+
+        fresh = family.load(tiny_kokoro_dir)
+        family.prepare_model(
+            fresh, settings, family.speaker_ids(settings, [c.supervisions[0].speaker for c in cuts])
+        )
+        TrainedWeights(fresh, "full", LoraSpec(), LORA_TARGETS).load("main", folder)  # what --resume does
+        again = unwrap(fresh.model)
+        assert torch.equal(again.kokoro.bert_encoder.bias, core.kokoro.bert_encoder.bias)
+        assert torch.equal(again.voice_bank.tables[1].pack(), core.voice_bank.tables[1].pack())
+        exported = export_adapter(folder, tmp_path / "export")
+        assert not (exported / "model.safetensors").exists()
+        reloaded = load_kmodel(kokoro_files(exported))
+        assert torch.equal(reloaded.bert_encoder.bias, core.kokoro.bert_encoder.bias)
+    finally:  # the module's shared model goes back to how it was
+        with torch.no_grad():
+            core.voice_bank.tables[1].anchors.weight.sub_(0.5)
+            core.kokoro.bert_encoder.bias.sub_(0.25)

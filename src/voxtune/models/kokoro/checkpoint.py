@@ -142,7 +142,7 @@ def kokoro_files(reference: str | Path, revision: str | None = None) -> KokoroFi
 
 
 @contextmanager
-def _quiet_kokoro() -> Iterator[None]:
+def quiet_kokoro() -> Iterator[None]:
     """KModel's layers warn about deprecated weight_norm and one-layer LSTM dropout on every load."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=FutureWarning, module="torch.nn.utils.weight_norm")
@@ -154,7 +154,7 @@ def load_kmodel(files: KokoroFiles, config: Mapping[str, Any] | None = None) -> 
     """``kokoro.KModel`` with the weights of ``files`` (config from ``config`` when given), on CPU."""
     from kokoro import KModel
 
-    with _quiet_kokoro():
+    with quiet_kokoro():
         try:
             return KModel(
                 repo_id=files.reference,
@@ -173,7 +173,7 @@ def random_kmodel(config: Mapping[str, Any]) -> nn.Module:
     """A ``KModel`` with freshly initialised weights (KModel always loads a checkpoint: an empty one)."""
     from kokoro import KModel
 
-    with tempfile.TemporaryDirectory() as folder, _quiet_kokoro():
+    with tempfile.TemporaryDirectory() as folder, quiet_kokoro():
         empty = Path(folder) / "empty.pth"
         torch.save({}, empty)
         return KModel(repo_id="voxtune/random-kokoro", config=dict(config), model=str(empty)).eval()

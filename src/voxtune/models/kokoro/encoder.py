@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,16 +31,31 @@ from voxtune.models.kokoro.targets import energy_curve, f0_curve, fit_to_frames
 from voxtune.models.kokoro.timing import (
     TimingError,
     espeak_symbols,
+    kokoro_text,
     punctuation_after_words,
     timed_tokens,
     token_durations,
 )
-from voxtune.models.kokoro.vocabulary import KokoroVocabulary, PhonemeError
+from voxtune.models.kokoro.vocabulary import (
+    NEAREST_SYMBOLS,
+    KokoroVocabulary,
+    NearestSymbol,
+    PhonemeError,
+    SymbolPlan,
+)
 from voxtune.text.language_tags import PARTICLE
 from voxtune.text.words import split_words
 
 DEFAULT_VOICE = "default"
 """Voice table of items without a speaker."""
+
+
+def symbol_table(settings: KokoroSettings) -> dict[str, NearestSymbol]:
+    """The built-in nearest-symbol table with the config's ``symbol_map`` on top."""
+    extra = {
+        s: NearestSymbol(n, "from the training config's symbol_map") for s, n in settings.symbol_map.items()
+    }
+    return {**NEAREST_SYMBOLS, **extra}
 
 
 class TargetCache:
@@ -81,6 +98,64 @@ class TargetCache:
         return value
 
 
+@dataclass(frozen=True)
+class CutWords:
+    """A cut's words as Kokoro reads them: espeak symbols, language and following punctuation of each."""
+
+    symbols: list[list[str]]
+    languages: list[str]
+    punctuation: list[str] | None
+
+    def text(self) -> str:
+        """The Kokoro input string (misaki symbols) of the words."""
+        return kokoro_text(self.symbols, self.languages, self.punctuation)
+
+
+def cut_words(cut: Cut, settings: KokoroSettings) -> CutWords:
+    """The words of a cut's one supervision with their espeak symbols (from the phonemise stage's IPA)."""
+    if len(cut.supervisions) != 1:
+        raise ItemError(
+            "supervisions",
+            f"{cut.id} has {len(cut.supervisions)} supervisions; Kokoro trains on one per item",
+        )
+    sup = cut.supervisions[0]
+    custom = sup.custom or {}
+    words = split_words(sup.text or "")
+    word_ipa = custom.get(fields.WORD_PHONEMES)
+    if not words or not word_ipa or len(word_ipa) != len(words):
+        raise TimingError(
+            "missing_phonemes",
+            f"{cut.id} has no per-word phonemes matching its text; run the phonemise stage (output: ipa)",
+        )
+    language = sup.language or settings.language or "en"
+    tags = custom.get(fields.WORD_LANGUAGES)
+    languages = (
+        [language if tag == PARTICLE else tag for tag in tags]
+        if tags and len(tags) == len(words)
+        else [language] * len(words)
+    )
+    punctuation = (
+        punctuation_after_words(sup.text or "", [(w.start, w.end) for w in words])
+        if settings.punctuation
+        else None
+    )
+    return CutWords(espeak_symbols([w.text for w in words], word_ipa, languages), languages, punctuation)
+
+
+def corpus_symbol_plan(
+    cuts: Iterable[Cut], vocabulary: KokoroVocabulary, settings: KokoroSettings
+) -> SymbolPlan:
+    """What becomes of the symbols a corpus uses that ``vocabulary`` lacks, with their counts (items
+    without usable phonemes are skipped; training sends them to the ledger)."""
+    counts: Counter = Counter()
+    for cut in cuts:
+        try:
+            counts.update(cut_words(cut, settings).text())
+        except ItemError:
+            continue
+    return vocabulary.plan(counts, settings.new_symbols, symbol_table(settings))
+
+
 class KokoroItemEncoder:
     """Cut -> Example for one Kokoro model; ``limit`` is Kokoro's context in tokens (pads included)."""
 
@@ -114,33 +189,8 @@ class KokoroItemEncoder:
         return self._tokens[cut.id]
 
     def _compute_tokens(self, cut: Cut) -> tuple[list[int], list[int], int]:
-        if len(cut.supervisions) != 1:
-            raise ItemError(
-                "supervisions",
-                f"{cut.id} has {len(cut.supervisions)} supervisions; Kokoro trains on one per item",
-            )
+        words = cut_words(cut, self.settings)
         sup = cut.supervisions[0]
-        custom = sup.custom or {}
-        words = split_words(sup.text or "")
-        word_ipa = custom.get(fields.WORD_PHONEMES)
-        if not words or not word_ipa or len(word_ipa) != len(words):
-            raise TimingError(
-                "missing_phonemes",
-                f"{cut.id} has no per-word phonemes matching its text; run the phonemise stage (output: ipa)",
-            )
-        language = sup.language or self.settings.language or "en"
-        tags = custom.get(fields.WORD_LANGUAGES)
-        languages = (
-            [language if tag == PARTICLE else tag for tag in tags]
-            if tags and len(tags) == len(words)
-            else [language] * len(words)
-        )
-        symbols = espeak_symbols([w.text for w in words], word_ipa, languages)
-        punctuation = (
-            punctuation_after_words(sup.text or "", [(w.start, w.end) for w in words])
-            if self.settings.punctuation
-            else None
-        )
         shift = cut.start  # alignment times count from the recording's start
         if self.settings.duration_source == "phonemes":
             items = (sup.alignment or {}).get(fields.PHONEME_ALIGNMENT)
@@ -151,13 +201,17 @@ class KokoroItemEncoder:
                     "or set duration_source: words",
                 )
             times = [(item.start - shift, item.end - shift) for item in items]
-            tokens = timed_tokens(symbols, languages, phoneme_times=times, punctuation=punctuation)
+            tokens = timed_tokens(
+                words.symbols, words.languages, phoneme_times=times, punctuation=words.punctuation
+            )
         else:
             items = (sup.alignment or {}).get(fields.WORD_ALIGNMENT)
             if not items:
                 raise TimingError("missing_alignment", f"{cut.id} has no word timings")
             times = [(item.start - shift, item.end - shift) for item in items]
-            tokens = timed_tokens(symbols, languages, word_times=times, punctuation=punctuation)
+            tokens = timed_tokens(
+                words.symbols, words.languages, word_times=times, punctuation=words.punctuation
+            )
         ids = self.vocabulary.ids("".join(token.symbol for token in tokens))
         if len(ids) > self.geometry.max_phonemes:
             raise PhonemeError(

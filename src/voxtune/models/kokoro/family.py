@@ -33,7 +33,7 @@ from voxtune.models.base import (
 from voxtune.models.codec_cache import default_cache_root
 from voxtune.models.kokoro.checkpoint import KokoroFiles, kokoro_files, load_kmodel
 from voxtune.models.kokoro.discriminators import AdversarialTraining
-from voxtune.models.kokoro.encoder import DEFAULT_VOICE, KokoroItemEncoder, TargetCache, collate
+from voxtune.models.kokoro.encoder import DEFAULT_VOICE, KokoroItemEncoder, TargetCache, collate, symbol_table
 from voxtune.models.kokoro.losses import (
     MelLoss,
     MultiResolutionSTFTLoss,
@@ -44,14 +44,7 @@ from voxtune.models.kokoro.losses import (
 from voxtune.models.kokoro.settings import KokoroSettings
 from voxtune.models.kokoro.timing import text_phonemes
 from voxtune.models.kokoro.trainable import KokoroTrainable, frame_windows
-from voxtune.models.kokoro.vocabulary import (
-    NEAREST_SYMBOLS,
-    KokoroVocabulary,
-    NearestSymbol,
-    PhonemeError,
-    add_symbol_rows,
-    phrase_chunks,
-)
+from voxtune.models.kokoro.vocabulary import KokoroVocabulary, PhonemeError, add_symbol_rows, phrase_chunks
 from voxtune.models.kokoro.voicepack import check_voice_pack, load_voice_pack
 from voxtune.models.registry import register_family
 from voxtune.models.source import folder_content_hash
@@ -88,14 +81,6 @@ def unwrap(model: nn.Module) -> KokoroTrainable:
     if not isinstance(model, KokoroTrainable):
         raise TypeError(f"expected a Kokoro model, got {type(model).__name__}")
     return model
-
-
-def symbol_table(settings: KokoroSettings) -> dict[str, NearestSymbol]:
-    """The built-in nearest-symbol table with the config's ``symbol_map`` on top."""
-    extra = {
-        s: NearestSymbol(n, "from the training config's symbol_map") for s, n in settings.symbol_map.items()
-    }
-    return {**NEAREST_SYMBOLS, **extra}
 
 
 class KokoroFamily(ModelFamily):
@@ -243,20 +228,23 @@ class KokoroFamily(ModelFamily):
         hop = core.geometry.duration_hop
         target = frame_windows(t["audio"], out.window_start * hop, out.window * hop)
         stft, mel = self._losses_on(target.device)
-        duration_ce, duration_l1 = duration_losses(out.duration_logits, t["durations"], out.token_mask)
-        parts = {
-            "duration_ce": duration_ce,
-            "duration_l1": duration_l1,
-            "f0": f0_loss(out.f0, t["f0"], out.frame_mask),
-            "energy": energy_loss(out.noise, t["energy"], out.frame_mask),
-            "stft": stft(out.audio, target),
-            "mel": mel(out.audio, target),
-        }
-        if settings.adversarial:
-            adversary = self._adversary(core, settings, target.device)
-            if training:
-                parts["discriminator"] = adversary.discriminator_step(target, out.audio)
-            parts["adversarial"], parts["feature_matching"] = adversary.generator_losses(target, out.audio)
+        with torch.autocast(target.device.type, enabled=False):  # spectra and logs in float32
+            duration_ce, duration_l1 = duration_losses(out.duration_logits, t["durations"], out.token_mask)
+            parts = {
+                "duration_ce": duration_ce,
+                "duration_l1": duration_l1,
+                "f0": f0_loss(out.f0, t["f0"], out.frame_mask),
+                "energy": energy_loss(out.noise, t["energy"], out.frame_mask),
+                "stft": stft(out.audio, target),
+                "mel": mel(out.audio, target),
+            }
+            if settings.adversarial:
+                adversary = self._adversary(core, settings, target.device)
+                if training:
+                    parts["discriminator"] = adversary.discriminator_step(target, out.audio)
+                parts["adversarial"], parts["feature_matching"] = adversary.generator_losses(
+                    target, out.audio
+                )
         weights = {**DEFAULT_LOSS_WEIGHTS, **dict(loss_weights or {})}
         total = sum(weights[name] * value for name, value in parts.items() if name in weights)
         assert isinstance(total, torch.Tensor)

@@ -210,8 +210,36 @@ class KokoroTrainable(nn.Module):
 
         ``durations`` ``[B, T]`` (frames per token, pads included) define the alignment; with
         ``teacher_f0`` the decoder gets the target ``f0``/``energy`` curves, else the predicted ones.
-        ``window`` caps the decoded frames (default: the shortest item's length).
+        ``window`` caps the decoded frames (default: the shortest item's length). Runs in float32
+        even under autocast: Kokoro's LSTMs and inverse STFT want it, and 82 M parameters do not
+        need half precision.
         """
+        with torch.autocast(input_ids.device.type, enabled=False):
+            return self._forward(
+                input_ids,
+                input_lengths,
+                durations,
+                speakers,
+                f0,
+                energy,
+                teacher_f0=teacher_f0,
+                window=window,
+                style=style,
+            )
+
+    def _forward(
+        self,
+        input_ids: torch.Tensor,
+        input_lengths: torch.Tensor,
+        durations: torch.Tensor,
+        speakers: torch.Tensor,
+        f0: torch.Tensor | None,
+        energy: torch.Tensor | None,
+        *,
+        teacher_f0: bool,
+        window: int | None,
+        style: torch.Tensor | None,
+    ) -> KokoroForward:
         if style is None:
             style = self.styles(speakers, input_lengths - 2)
         style = style.to(self.kokoro.bert_encoder.weight.dtype)
@@ -251,6 +279,12 @@ class KokoroTrainable(nn.Module):
         """Audio and per-token durations for one input ``[1, T]`` (pads included), with the model's own
         durations as ``KModel`` computes them; ``max_frames`` scales them down when a barely trained
         model asks for more."""
+        with torch.autocast(input_ids.device.type, enabled=False):
+            return self._synthesise(input_ids, style, speed=speed, max_frames=max_frames)
+
+    def _synthesise(
+        self, input_ids: torch.Tensor, style: torch.Tensor, *, speed: float, max_frames: int | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         style = style.to(self.kokoro.bert_encoder.weight.dtype).reshape(1, -1)
         lengths = torch.tensor([input_ids.shape[1]], device=input_ids.device)
         d, logits, text, _ = self.encode(input_ids, lengths, style)
