@@ -1,4 +1,4 @@
-"""`voxtune demo --with kokoro`: a tiny Kokoro trained with LoRA by `voxtune train` on the demo's
+"""The demo's kokoro step: a tiny Kokoro trained with LoRA by `voxtune train` on the demo's
 Luxembourgish items, merged into a folder in Kokoro's layout, spoken by the kokoro package's KModel."""
 
 from __future__ import annotations
@@ -15,16 +15,7 @@ from rich.console import Console
 
 from support.kokoro import link_tree
 from voxtune.corpus.manifest import read_json, write_json
-from voxtune.demo.pipeline import OPTIONAL_STEPS, DemoContext, run_demo, train_tiny_kokoro
-from voxtune.errors import ConfigError
-
-
-def test_unknown_optional_steps_are_refused_before_anything_runs(tmp_path: Path) -> None:
-    assert "kokoro" in OPTIONAL_STEPS
-    with pytest.raises(ConfigError) as caught:
-        run_demo(tmp_path / "demo", with_steps=["kokro"], console=Console(file=io.StringIO()))
-    assert "kokoro" in str(caught.value)
-    assert not (tmp_path / "demo").exists()
+from voxtune.demo.pipeline import STEPS, DemoContext, train_tiny_kokoro
 
 
 @pytest.mark.slow
@@ -40,6 +31,7 @@ def test_kokoro_step_trains_exports_and_kmodel_speaks(
     link_tree(tiny_kokoro_dir, out / "tiny-kokoro")  # the step's own tiny model, without rebuilding it
     write_json({"seed": 0}, out / "tiny-kokoro" / "voxtune_demo.json")
     ctx = DemoContext(out=out, workers=1, seed=0, console=Console(file=io.StringIO(), width=200))
+    assert ("kokoro", train_tiny_kokoro) in STEPS
     result = train_tiny_kokoro(ctx)
     assert result.step == "kokoro" and "KModel spoke" in result.summary
 
@@ -67,3 +59,7 @@ def test_kokoro_step_trains_exports_and_kmodel_speaks(
     assert trained.vocab["ʀ"] == trained.vocab["ʁ"]  # reads Luxembourgish misaki text as trained
     audio, rate = sf.read(str(result.outputs["kokoro sample"]))
     assert rate == 24_000 and len(audio) > 0 and abs(audio).max() > 0
+    sample = result.outputs["kokoro sample"]
+    written = sample.stat().st_mtime
+    again = train_tiny_kokoro(ctx)  # a finished run: nothing retrained, nothing re-exported
+    assert again.summary == result.summary and sample.stat().st_mtime == written

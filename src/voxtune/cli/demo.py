@@ -16,17 +16,12 @@ def demo(
     ),
     workers: int = typer.Option(2, "--workers", "-w", min=1, help="Parallel worker processes."),
     seed: int = typer.Option(0, help="Seed of the generated corpus and of training."),
-    with_steps: list[str] = typer.Option(
-        [],
-        "--with",
-        help="Optional step to add (repeatable): kokoro (a tiny Kokoro on the lb items, minutes).",
-    ),
 ) -> None:
     """Generate a multilingual demo corpus and run every voxtune step on it."""
     from voxtune.demo.pipeline import run_demo
     from voxtune.ui.console import console
 
-    results = run_demo(out, workers=workers, seed=seed, console=console, with_steps=with_steps)
+    results = run_demo(out, workers=workers, seed=seed, console=console)
     from voxtune.demo.pipeline import summary_table
 
     console.print(summary_table(results))

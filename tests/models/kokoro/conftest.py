@@ -1,7 +1,3 @@
 """Kokoro tests share one tiny random Kokoro and the demo's Luxembourgish corpus (built once)."""
 
-import torch
-
 from support.kokoro import lb_corpus, tiny_kokoro_dir  # noqa: F401  (fixtures)
-
-torch.set_num_threads(2)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import librosa
 import numpy as np
 import torch
 from torch import nn
@@ -23,6 +22,8 @@ FILTERBANK_RATE = 16_000
 
 @cache
 def _mel_basis(sample_rate: int, n_fft: int, n_mels: int, fmin: float, fmax: float | None) -> np.ndarray:
+    import librosa  # slow to import; only training needs it
+
     return librosa.filters.mel(
         sr=sample_rate, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=True, norm=None
     ).astype(np.float32)

@@ -4,7 +4,6 @@ and log energy, one value per F0 frame (``geometry.f0_hop`` samples, 12.5 ms for
 from __future__ import annotations
 
 import numpy as np
-import pyworld
 import torch
 
 from voxtune.errors import ItemError
@@ -39,6 +38,8 @@ def f0_curve(audio: np.ndarray, geometry: KokoroGeometry, frames: int, *, method
     """F0 in Hz per F0 frame (0 where unvoiced), ``frames`` values, frame i centred on sample
     ``i * f0_hop``: pyworld's DIO refined by StoneMask (``method="harvest"``: slower, fewer octave
     errors)."""
+    import pyworld  # imported here: it pulls pkg_resources, which warns on import
+
     signal = np.ascontiguousarray(audio, dtype=np.float64)
     period_ms = 1000.0 * geometry.f0_hop / geometry.sample_rate
     rate = geometry.sample_rate
