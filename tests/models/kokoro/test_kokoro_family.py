@@ -213,3 +213,23 @@ def test_full_fine_tune_saves_a_kokoro_folder_the_trainer_reloads(
         with torch.no_grad():
             core.voice_bank.tables[1].anchors.weight.sub_(0.5)
             core.kokoro.bert_encoder.bias.sub_(0.25)
+
+
+def test_adversarial_loss_trains_discriminators_outside_the_model(
+    family: KokoroFamily, loaded: tuple, cuts: list, tmp_path: Path
+) -> None:
+    model, settings = loaded
+    settings = settings.model_copy(update={"adversarial": True, "decoder_window": 4})
+    core = unwrap(model.model)
+    batch = family.collate([family.item_encoder(model, settings, cache_dir=tmp_path).encode(cuts[0])])
+    try:
+        out = family.loss(model.model, batch, settings)
+        assert {"discriminator", "adversarial", "feature_matching"} <= set(out.parts)
+        assert all(torch.isfinite(v) for v in out.parts.values())
+        discriminators = list(core.adversary.discriminators.parameters())
+        assert not {id(p) for p in discriminators} & {id(p) for p in core.parameters()}
+        evaluated = family.loss(model.model, batch, settings, training=False)
+        assert "discriminator" not in evaluated.parts  # no discriminator step when evaluating
+    finally:
+        core.adversary = None
+        core.zero_grad(set_to_none=True)
