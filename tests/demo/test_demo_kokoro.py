@@ -24,7 +24,7 @@ def test_kokoro_step_trains_exports_and_kmodel_speaks(
 ) -> None:
     from kokoro import KModel
 
-    from voxtune.models.kokoro.checkpoint import WEIGHTS_FILE
+    from voxtune.models.kokoro.checkpoint import WEIGHTS_FILE, quiet_kokoro
 
     out = tmp_path / "demo"
     shutil.copytree(lb_corpus, out / "corpus")
@@ -44,14 +44,15 @@ def test_kokoro_step_trains_exports_and_kmodel_speaks(
     export = result.outputs["kokoro export"]
     assert sorted(p.name for p in (export / "voices").iterdir()) == ["lb_f.pt", "lb_max.pt"]
     assert (export / "kokoro_symbols.json").is_file()
-    trained = KModel(
-        repo_id="hexgrad/Kokoro-82M", config=str(export / "config.json"), model=str(export / WEIGHTS_FILE)
-    )
-    base = KModel(
-        repo_id="hexgrad/Kokoro-82M",
-        config=str(tiny_kokoro_dir / "config.json"),
-        model=str(tiny_kokoro_dir / WEIGHTS_FILE),
-    )
+    with quiet_kokoro():
+        trained = KModel(
+            repo_id="hexgrad/Kokoro-82M", config=str(export / "config.json"), model=str(export / WEIGHTS_FILE)
+        )
+        base = KModel(
+            repo_id="hexgrad/Kokoro-82M",
+            config=str(tiny_kokoro_dir / "config.json"),
+            model=str(tiny_kokoro_dir / WEIGHTS_FILE),
+        )
     assert not torch.equal(trained.bert_encoder.weight, base.bert_encoder.weight)  # LoRA merged in
     assert torch.equal(
         trained.decoder.generator.conv_post.weight_v, base.decoder.generator.conv_post.weight_v

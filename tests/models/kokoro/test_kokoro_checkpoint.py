@@ -13,6 +13,7 @@ from voxtune.models.kokoro.checkpoint import (
     export_kokoro,
     kokoro_files,
     load_kmodel,
+    quiet_kokoro,
 )
 from voxtune.models.kokoro.voicepack import PACK_SHAPE, VoicePackError
 
@@ -32,11 +33,12 @@ def test_tiny_model_is_a_kokoro_folder(tiny_kokoro_dir: Path) -> None:
 def test_kmodel_loads_the_folder_by_path_without_downloads(tiny_kokoro_dir: Path) -> None:
     from kokoro import KModel
 
-    model = KModel(
-        repo_id="hexgrad/Kokoro-82M",
-        config=str(tiny_kokoro_dir / "config.json"),
-        model=str(tiny_kokoro_dir / WEIGHTS_FILE),
-    )
+    with quiet_kokoro():  # KModel's own layers warn about deprecated weight_norm on every load
+        model = KModel(
+            repo_id="hexgrad/Kokoro-82M",
+            config=str(tiny_kokoro_dir / "config.json"),
+            model=str(tiny_kokoro_dir / WEIGHTS_FILE),
+        )
     saved = torch.load(tiny_kokoro_dir / WEIGHTS_FILE, map_location="cpu", weights_only=True)
     for name in COMPONENTS:
         loaded = getattr(model, name).state_dict()
