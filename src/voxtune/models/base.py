@@ -269,7 +269,7 @@ class ModelFamily(ABC):
         """The model's ids for the corpus speakers (for families that condition on a speaker id)."""
         return {}
 
-    def prepare_model(
+    def prepare_for_corpus(
         self, loaded: LoadedModel, settings: FamilySettings, speakers: Mapping[str, int]
     ) -> None:
         """Add what the model needs for this corpus before any adapter wraps it or weights are loaded

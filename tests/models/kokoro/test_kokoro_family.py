@@ -43,7 +43,7 @@ def cuts(lb_corpus: Path) -> list:
 def loaded(family: KokoroFamily, tiny_kokoro_dir: Path, cuts: list) -> tuple[LoadedModel, KokoroSettings]:
     settings = family.settings({"duration_source": "words", "voice_names": {"lb_m": "lb_max"}})
     loaded = family.load(tiny_kokoro_dir)
-    family.prepare_model(
+    family.prepare_for_corpus(
         loaded, settings, family.speaker_ids(settings, [c.supervisions[0].speaker for c in cuts])
     )
     return loaded, settings
@@ -68,7 +68,7 @@ def test_prepare_maps_missing_symbols_and_gives_each_speaker_a_voice(loaded: tup
 def test_new_rows_start_as_their_nearest_symbol(family: KokoroFamily, tiny_kokoro_dir: Path) -> None:
     settings = family.settings({"new_symbols": "new_rows", "symbol_map": {"ʘ": "p"}})
     loaded = family.load(tiny_kokoro_dir)
-    family.prepare_model(loaded, settings, {"anna": 0})
+    family.prepare_for_corpus(loaded, settings, {"anna": 0})
     core = unwrap(loaded.model)
     vocab = core.kokoro.vocab
     free = set(range(178)) - set(kokoro_vocab().values()) - {0}
@@ -77,7 +77,7 @@ def test_new_rows_start_as_their_nearest_symbol(family: KokoroFamily, tiny_kokor
         for table in (core.kokoro.bert.embeddings.word_embeddings, core.kokoro.text_encoder.embedding):
             assert torch.equal(table.weight[vocab[symbol]], table.weight[vocab[nearest]])
     before = dict(vocab)
-    family.prepare_model(loaded, settings, {"anna": 0})  # once only
+    family.prepare_for_corpus(loaded, settings, {"anna": 0})  # once only
     assert core.kokoro.vocab == before
 
 
@@ -198,7 +198,7 @@ def test_full_fine_tune_saves_a_kokoro_folder_the_trainer_reloads(
         assert torch.equal(load_voice_pack(folder / "voices" / "lb_max.pt"), core.voice_bank.tables[1].pack())
 
         fresh = family.load(tiny_kokoro_dir)
-        family.prepare_model(
+        family.prepare_for_corpus(
             fresh, settings, family.speaker_ids(settings, [c.supervisions[0].speaker for c in cuts])
         )
         TrainedWeights(fresh, "full", LoraSpec(), LORA_TARGETS).load("main", folder)  # what --resume does

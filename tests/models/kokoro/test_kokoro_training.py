@@ -22,7 +22,7 @@ def test_teacher_forced_reconstruction_falls(tiny_kokoro_dir: Path, lb_corpus: P
     cuts = sorted(Corpus.open(lb_corpus).cuts(), key=lambda c: c.duration)
     settings = family.settings({"duration_source": "words", "decoder_window": 8})
     loaded = family.load(tiny_kokoro_dir)
-    family.prepare_model(
+    family.prepare_for_corpus(
         loaded, settings, family.speaker_ids(settings, [c.supervisions[0].speaker for c in cuts])
     )
     batch = family.collate([family.item_encoder(loaded, settings, cache_dir=tmp_path).encode(cuts[0])])

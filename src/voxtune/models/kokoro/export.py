@@ -78,6 +78,6 @@ def export_adapter(adapter_dir: str | Path, folder: str | Path, *, base: str | N
     # the run gave every corpus speaker a table; tables of speakers outside this stage keep their places
     slots = {f"unused{index}": index for index in range(max(speakers.values(), default=-1) + 1)}
     by_index = {index: name for name, index in {**slots, **speakers}.items()}
-    family.prepare_model(loaded, settings, {name: index for index, name in by_index.items()})
+    family.prepare_for_corpus(loaded, settings, {name: index for index, name in by_index.items()})
     model = PeftModel.from_pretrained(loaded.model, str(adapter_dir))
     return export_model(model, folder, loaded.tokenizer, voices=speakers or None)

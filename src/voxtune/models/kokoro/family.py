@@ -1,6 +1,6 @@
 """Kokoro-82M (the ``kokoro`` package's ``KModel``) as a voxtune model family.
 
-``load`` reads a Kokoro folder or hub id into a ``KokoroTrainable``; ``prepare_model`` gives it the
+``load`` reads a Kokoro folder or hub id into a ``KokoroTrainable``; ``prepare_for_corpus`` gives it the
 corpus's voices (one trainable table per speaker) and the new language's symbols; the loss is the
 sum of the duration, F0, energy and waveform losses (optionally adversarial); ``generate`` speaks text
 with the model's own durations. Full fine-tuning saves a Kokoro folder directly; LoRA adapters are
@@ -136,7 +136,7 @@ class KokoroFamily(ModelFamily):
             ids.setdefault(speaker or DEFAULT_VOICE, len(ids))
         return ids
 
-    def prepare_model(
+    def prepare_for_corpus(
         self, loaded: LoadedModel, settings: FamilySettings, speakers: Mapping[str, int]
     ) -> None:
         """Map or add the symbols Kokoro lacks and give every speaker a voice table (once)."""
@@ -187,7 +187,7 @@ class KokoroFamily(ModelFamily):
         assert isinstance(settings, KokoroSettings)
         core = unwrap(loaded.model)
         if not core.prepared:
-            self.prepare_model(loaded, settings, speakers or {})
+            self.prepare_for_corpus(loaded, settings, speakers or {})
         voices = {name: core.voice_bank.index(name) for name in core.voice_bank.names}
         cache = TargetCache(cache_dir if cache_dir is not None else default_cache_root())
         return KokoroItemEncoder(loaded.tokenizer, core.geometry, settings, voices, cache)
@@ -291,7 +291,7 @@ class KokoroFamily(ModelFamily):
         assert isinstance(settings, KokoroSettings)
         core = unwrap(loaded.model)
         if not core.prepared:
-            self.prepare_model(loaded, settings, speakers or {})
+            self.prepare_for_corpus(loaded, settings, speakers or {})
         vocabulary: KokoroVocabulary = loaded.tokenizer
         device = next(core.parameters()).device
         frames_cap = int(settings.max_seconds * core.geometry.sample_rate / core.geometry.duration_hop)

@@ -98,7 +98,7 @@ class KokoroTrainable(nn.Module):
         """Components run without gradients (a stage's ``freeze`` setting)."""
         self.decoder_checkpointing = False
         self.prepared = False
-        """Set once the family has added the corpus's voices and symbols (``prepare_model``)."""
+        """Set once the family has added the corpus's voices and symbols (``prepare_for_corpus``)."""
         self.voice_names: dict[str, str] = {}
         """Exported name of each voice table (corpus speaker -> voice name); default: the speaker."""
         self.adversary: Any = None
