@@ -11,6 +11,7 @@ items cost no more than short ones.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -19,14 +20,16 @@ from typing import Any, Literal, get_args
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
 from torch import nn
 from torch.utils.checkpoint import checkpoint
 
-from voxtune.models.kokoro.checkpoint import export_kokoro
+from voxtune.errors import InputError
+from voxtune.models.kokoro.checkpoint import export_kokoro, kokoro_files, load_kmodel
 from voxtune.models.kokoro.geometry import KokoroGeometry, geometry_from_config
 from voxtune.models.kokoro.losses import predicted_durations
-from voxtune.models.kokoro.voicepack import VoiceBank, split_style
+from voxtune.models.kokoro.voicepack import PACK_SHAPE, VoiceBank, split_style
 
 FreezeGroup = Literal["bert", "bert_encoder", "predictor", "text_encoder", "decoder", "voice_bank"]
 """Parameter groups (KModel's components and the voice tables) that can be frozen by name."""
@@ -116,8 +119,33 @@ class KokoroTrainable(nn.Module):
         voxtune to reload; the trainer calls this for full fine-tuning."""
         folder = export_kokoro(self.kokoro, self.config, folder, self.voice_packs(), vocab=self.kokoro.vocab)
         state = {name: value.detach().cpu().contiguous() for name, value in self.state_dict().items()}
-        save_file(state, str(Path(folder) / FULL_STATE_FILE), metadata={"format": "pt"})
+        voices = json.dumps({"tables": self.voice_bank.names, "names": self.voice_names}, ensure_ascii=False)
+        save_file(state, str(Path(folder) / FULL_STATE_FILE), metadata={"format": "pt", "voices": voices})
         return Path(folder)
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path, dtype: torch.dtype | None = None) -> KokoroTrainable:
+        """The model ``save_pretrained`` wrote: KModel from the Kokoro files, voice tables and every
+        weight from ``model.safetensors``."""
+        folder = Path(folder)
+        files = kokoro_files(folder)
+        config = files.read_config()
+        model = cls(load_kmodel(files, config), config)
+        path = folder / FULL_STATE_FILE
+        if not path.is_file():
+            raise InputError(
+                f"no {FULL_STATE_FILE}: not a folder saved by a voxtune full fine-tune", path=folder
+            )
+        with safe_open(str(path), framework="pt") as handle:
+            voices = json.loads((handle.metadata() or {}).get("voices", "{}"))
+        state = load_file(str(path))
+        for index, name in enumerate(voices.get("tables", [])):
+            anchors = state[f"voice_bank.tables.{index}.anchors.weight"].shape[1]
+            model.voice_bank.add(name, state[f"voice_bank.tables.{index}.base"].reshape(PACK_SHAPE), anchors)
+        model.voice_names = dict(voices.get("names", {}))
+        model.load_state_dict(state)
+        model.prepared = True
+        return model.to(dtype) if dtype is not None else model
 
     # -- switches --------------------------------------------------------------------------
     def freeze(self, groups: Iterable[str]) -> None:
