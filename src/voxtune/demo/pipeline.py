@@ -123,10 +123,40 @@ def export_for_training(ctx: DemoContext) -> StepResult:
     return StepResult("export", "; ".join(parts), outputs)
 
 
+def train_tiny_model(ctx: DemoContext) -> StepResult:
+    """Build a tiny random CSM and train it on the corpus: a multilingual adapter, then nb and sv ones."""
+    import shutil
+
+    from voxtune.demo.tiny_model import build_demo_model
+    from voxtune.train import load_train_config, run_training
+    from voxtune.ui.training import TrainProgressBars, entropy_line, quiet_transformers, train_table
+
+    quiet_transformers()
+    model_dir, built = build_demo_model(ctx.corpus_dir, ctx.out / "tiny-csm", seed=ctx.seed)
+    config_path = ctx.out / "train.yaml"
+    if not config_path.is_file():
+        template = resources.files("voxtune.demo").joinpath("train.yaml").read_text(encoding="utf-8")
+        config_path.write_text(template, encoding="utf-8")
+    config = load_train_config(config_path)
+    if built:  # a run on an earlier tiny model cannot be resumed on this one
+        shutil.rmtree(Path(config.output) / config.name, ignore_errors=True)
+    with TrainProgressBars() as bars:
+        result = run_training(config, resume=True, progress=bars)
+    ctx.console.print(train_table(result))
+    first = result.stages[0]
+    return StepResult(
+        "train",
+        f"{len(result.stages)} stages, adapters {', '.join(result.adapters)}; "
+        f"{first.stage}: {entropy_line(first)}",
+        {"run": result.run_dir, "tiny model": model_dir, "training config": config_path},
+    )
+
+
 STEPS: list[tuple[str, DemoStep]] = [
     ("corpus", generate_corpus),
     ("prepare", prepare_corpus),
     ("export", export_for_training),
+    ("train", train_tiny_model),
 ]
 
 
