@@ -204,26 +204,40 @@ def _samples_section(report: HtmlReport, result: EvalResult) -> None:
     systems = [s.name for s in result.systems]
     order = ["reference", *[s for s in systems if s != "reference"]]
     report.heading(f"{len(result.sample_items)} sampled items")
+    shown = [k for k in ("wer", "mcd_db", "f0_rmse_hz", "speaker_sim", "dnsmos_ovrl") if k in result.keys]
     rows = []
     max_seconds = result.config.report.max_audio_seconds
     for item in result.sample_items:
         records = by_item.get((item.set, item.id), {})
-        cells: list[Any] = [item.id, item.language or "", item.text or ""]
+        first = True
         for system in order:
             record = records.get(system)
-            clip = _clip(result, record.audio_path) if record is not None else None
             if record is None:
-                cells.append("")
                 continue
+            clip = _clip(result, record.audio_path)
             heard = record.scores.transcript if record.output_text is None else record.output_text
-            caption = f"<div class='note'>{html.escape(heard)}</div>" if heard else ""
-            if clip is None:
-                failure = next(iter(record.scores.failures.values()), None)
-                cells.append(failure.code if failure else "")
-            else:
-                cells.append(Raw(audio_player(clip[0], clip[1], max_seconds) + caption))
-        rows.append(cells)
-    report.table(["item", "language", "text", *order], rows)
+            failure = next(iter(record.scores.failures.values()), None)
+            listen: Any = (
+                audio_player(clip[0], clip[1], max_seconds) if clip else (failure.code if failure else "")
+            )
+            head = [item.id, item.language or "", item.text or ""] if first else ["", "", ""]
+            first = False
+            values = [
+                fmt(record.scores.values[k], BY_KEY[k]) if k in record.scores.values else "" for k in shown
+            ]
+            rows.append([*head, system, listen, heard or "", *values])
+    report.table(
+        [
+            "item",
+            "language",
+            "text",
+            "system",
+            "listen",
+            "heard (ASR judge)",
+            *[BY_KEY[k].label for k in shown],
+        ],
+        rows,
+    )
     for item in result.sample_items:
         records = by_item.get((item.set, item.id), {})
         clips = [

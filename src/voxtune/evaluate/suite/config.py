@@ -38,6 +38,15 @@ METRIC_NAMES = (
 OVRL/SIG/BAK; ``latency`` gives seconds per item and real-time factor)."""
 
 
+def _beside_config(value: str, info: ValidationInfo) -> str:
+    """A model reference relative to the YAML file becomes an absolute folder when it exists there."""
+    base_dir = (info.context or {}).get("base_dir")
+    candidate = Path(value).expanduser()
+    if base_dir is not None and not candidate.is_absolute() and (Path(base_dir) / candidate).exists():
+        return str((Path(base_dir) / candidate).absolute())
+    return value
+
+
 class BaseModelSpec(StrictModel):
     base: str
     """Hub id or a local folder (a relative folder beside the YAML wins over a hub id)."""
@@ -50,12 +59,8 @@ class BaseModelSpec(StrictModel):
 
     @field_validator("base")
     @classmethod
-    def _local_folder_beside_config(cls, value: str, info: ValidationInfo) -> str:
-        base_dir = (info.context or {}).get("base_dir")
-        candidate = Path(value).expanduser()
-        if base_dir is not None and not candidate.is_absolute() and (Path(base_dir) / candidate).exists():
-            return str((Path(base_dir) / candidate).absolute())
-        return value
+    def _local_folder(cls, value: str, info: ValidationInfo) -> str:
+        return _beside_config(value, info)
 
 
 class AdapterSpec(StrictModel):
@@ -86,6 +91,26 @@ class JudgesSpec(StrictModel):
     """Emotion classifier (transformers audio classification) for emotion accuracy."""
     emotion_aliases: dict[str, str] = {}
     device: Literal["auto", "cpu", "cuda"] = "auto"
+
+    @field_validator("language_id", "aligner", "emotion")
+    @classmethod
+    def _local_model(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _beside_config(value, info)
+
+    @field_validator("asr")
+    @classmethod
+    def _local_whisper(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        resolved = {}
+        for language, spec in value.items():
+            kind, sep, model = spec.partition(":")
+            resolved[language] = f"{kind}:{_beside_config(model, info)}" if sep else spec
+        return resolved
+
+    @field_validator("speaker")
+    @classmethod
+    def _local_speaker_model(cls, value: str, info: ValidationInfo) -> str:
+        kind, sep, model = value.partition(":")
+        return f"{kind}:{_beside_config(model, info)}" if sep else value
 
 
 class RegressionSpec(StrictModel):

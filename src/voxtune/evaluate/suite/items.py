@@ -49,8 +49,9 @@ class EvalItem:
         try:
             audio = np.asarray(self.cut.load_audio(), dtype=np.float32)
         except Exception as exc:  # lhotse raises many kinds for a missing or broken file
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise UnscorableError(
-                "missing_reference", f"the reference audio of {self.id} cannot be read: {exc}"
+                "missing_reference", f"the reference audio of {self.id} cannot be read: {first_line}"
             ) from None
         samples = audio.mean(axis=0) if audio.ndim == 2 else audio
         return samples, int(self.cut.sampling_rate)
