@@ -65,3 +65,16 @@ def write_eval_config(folder: Path, **config: Any) -> Path:
     path = folder / "eval.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
+
+
+def put_in_split(corpus: Path, split: str) -> Path:
+    """Put every item of a corpus folder in ``split`` (the cut field the split stage writes)."""
+    from voxtune.corpus import fields
+    from voxtune.corpus.manifest import read_cuts, write_cuts
+
+    path = corpus / "cuts.jsonl.gz"
+    cuts = list(read_cuts(path))
+    for cut in cuts:
+        fields.cut_custom(cut)[fields.SPLIT] = split
+    write_cuts(cuts, path)
+    return corpus

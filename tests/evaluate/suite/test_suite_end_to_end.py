@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from support.eval_runs import save_adapter_run, write_eval_config
+from support.eval_runs import put_in_split, save_adapter_run, write_eval_config
 from support.evaluation import save_tiny_audio_classifier
 from support.tiny_csm import fsdd_corpus
 from voxtune.evaluate.suite import run_evaluation
@@ -30,7 +30,7 @@ def workspace(fsdd_dir: Path, tiny_csm: Path, tmp_path_factory: pytest.TempPathF
     audio.mkdir()
     for wav in fsdd_dir.glob("*_[gl]*_0.wav"):
         shutil.copy(wav, audio / wav.name)
-    fsdd_corpus(audio, root / "corpus", speakers=SPEAKERS, indices=range(1), split="test")
+    put_in_split(fsdd_corpus(audio, root / "corpus", speakers=SPEAKERS, indices=range(1)), "test")
     (audio / "0_george_0.wav").unlink()  # george_0_0 loses its reference recording
     save_adapter_run(tiny_csm, root, speakers=SPEAKERS, languages=["en"])
     save_tiny_audio_classifier(root / "lid", ["en", "nb"])
@@ -70,6 +70,7 @@ def test_outputs_are_written_where_the_config_says(evaluated, workspace: Path) -
     metrics = json.loads((run_dir / METRICS_FILE).read_text(encoding="utf-8"))
     assert [s["name"] for s in metrics["systems"]] == ["base", "same", "noisy", "reference"]
     assert metrics["family"] == "csm" and metrics["task"] == "tts"
+    assert not any("no split field" in note for note in metrics["notes"])  # the test split was used
     assert metrics["judges"] == {
         "asr pocketsphinx-digits": "loaded",
         f"language-id {workspace / 'lid'}": "loaded",
