@@ -117,3 +117,24 @@ def distributions_figure(panels: Sequence[tuple[str, Mapping[str, Sequence[float
         axis.axis("off")
     figure.tight_layout()
     return figure
+
+
+def energy_figure(
+    contours: Sequence[tuple[str, np.ndarray, np.ndarray]],
+    spans: Sequence[tuple[str, float, float]],
+    title: str = "",
+) -> Figure:
+    """Energy contours ``(label, times_s, level_db)`` overlaid, with marked spans shaded and named."""
+    figure, axis = plt.subplots(figsize=(7.5, 2.4))
+    for index, (label, times, level) in enumerate(contours):
+        axis.plot(times, level, label=label, color=COLOURS[index % len(COLOURS)], linewidth=1.2)
+    for word, start, end in spans:
+        axis.axvspan(start, end, color="#f2c14e", alpha=0.3)
+        axis.text((start + end) / 2, axis.get_ylim()[1], word, ha="center", va="bottom", fontsize=7)
+    axis.set_xlabel("seconds")
+    axis.set_ylabel("level (dB)")
+    axis.legend(fontsize=7, loc="lower right")
+    if title:
+        axis.set_title(title, fontsize=9, pad=12)
+    figure.tight_layout()
+    return figure
