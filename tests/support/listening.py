@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-
 BASE, ADAPTER, REFERENCE = "SYSBASEQ", "SYSADAPTQ", "SYSRECQ"
 """System names no page text could contain by chance, so a leak of one is easy to see."""
 

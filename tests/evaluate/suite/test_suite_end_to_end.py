@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from support.eval_runs import put_in_split, save_adapter_run, write_eval_config
 from support.evaluation import save_tiny_audio_classifier
 from support.tiny_csm import fsdd_corpus
 from voxtune.evaluate.suite import run_evaluation
+from voxtune.listen import ListeningDesign, load_pool
+from voxtune.listen.trials import design_trials
 from voxtune.evaluate.suite.run import METRICS_FILE, REPORT_FILE, SAMPLES_FILE
 
 pytestmark = pytest.mark.slow  # a tiny CSM generates ~40 clips, each scored: about a minute here
@@ -178,6 +181,10 @@ def test_samples_manifest_lists_every_clip(evaluated) -> None:
     assert len(clips) == sum(1 for r in evaluated.records if r.audio_path)
     for _, _, path in clips:
         assert (evaluated.run_dir / path).is_file()
+    # `voxtune listen` reads it: every adapter meets the base on every test and regression item
+    trials = design_trials(load_pool(evaluated.run_dir), ListeningDesign(), seed=0)
+    pairs = Counter(frozenset(t.systems) for t in trials if t.kind == "ab")
+    assert pairs == {frozenset({"base", "same"}): 5, frozenset({"base", "noisy"}): 5}
 
 
 def test_failed_generations_and_an_unloadable_judge_do_not_stop_the_suite(
