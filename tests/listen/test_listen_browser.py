@@ -71,10 +71,15 @@ def test_a_listener_rates_every_trial_blind(chromium: Any, report_dir: Path) -> 
             _, given = answer_trial(driver, step)
             answers[step] = given
             step += 1
+            wait_until(
+                lambda: (
+                    state(driver) != "trial"
+                    or driver.find_element("id", "position").text.startswith(f"{step + 1} /")
+                ),
+                10,
+                f"trial {step + 1}",
+            )
             if step == 3:  # a reload resumes at the first unanswered trial
-                wait_until(
-                    lambda: driver.find_element("id", "position").text.startswith("4 /"), 10, "trial 4"
-                )
                 driver.refresh()
         assert state(driver) == "done", driver.find_element("id", "error-text").text
     assert len(answers) == 8
