@@ -4,6 +4,7 @@ reload half way), and the ratings in SQLite and the summary are exactly what was
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,13 @@ pytestmark = [pytest.mark.browser]
 
 def state(driver: Any) -> str:
     return driver.find_element("tag name", "body").get_attribute("data-state")
+
+
+def trial_or_done(driver: Any, number: int) -> Callable[[], bool]:
+    """A condition: the page shows trial ``number`` (1-based), or has left the trials."""
+    return lambda: (
+        state(driver) != "trial" or driver.find_element("id", "position").text.startswith(f"{number} /")
+    )
 
 
 def answer_trial(driver: Any, step: int) -> tuple[str, dict[str, Any]]:
@@ -71,14 +79,7 @@ def test_a_listener_rates_every_trial_blind(chromium: Any, report_dir: Path) -> 
             _, given = answer_trial(driver, step)
             answers[step] = given
             step += 1
-            wait_until(
-                lambda: (
-                    state(driver) != "trial"
-                    or driver.find_element("id", "position").text.startswith(f"{step + 1} /")
-                ),
-                10,
-                f"trial {step + 1}",
-            )
+            wait_until(trial_or_done(driver, step + 1), 10, f"trial {step + 1}")
             if step == 3:  # a reload resumes at the first unanswered trial
                 driver.refresh()
         assert state(driver) == "done", driver.find_element("id", "error-text").text

@@ -42,6 +42,9 @@ def run(
 ) -> None:
     """Synthesise (or transcribe) the test split with the base model and each adapter, score, compare;
     writes OUTPUT/NAME/metrics.json, report.html and samples/."""
+    from voxtune.evaluate.suite.config import load_eval_config
+
+    checked = load_eval_config(config)  # a broken config fails before torch and the models load
     from voxtune.evaluate.suite import run_evaluation
     from voxtune.ui.console import console
     from voxtune.ui.evaluation import EvalProgressBars, evaluation_table
@@ -49,7 +52,7 @@ def run(
 
     quiet_transformers()
     with EvalProgressBars() as bars:
-        result = run_evaluation(config, progress=bars)
+        result = run_evaluation(checked, progress=bars)
     for set_name in result.table:
         console.print(evaluation_table(result, set_name))
     if result.confusion is not None:

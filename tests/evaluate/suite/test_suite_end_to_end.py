@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,9 @@ from support.eval_runs import put_in_split, save_adapter_run, write_eval_config
 from support.evaluation import save_tiny_audio_classifier
 from support.tiny_csm import fsdd_corpus
 from voxtune.evaluate.suite import run_evaluation
+from voxtune.evaluate.suite.run import METRICS_FILE, REPORT_FILE, SAMPLES_FILE
 from voxtune.listen import ListeningDesign, load_pool
 from voxtune.listen.trials import design_trials
-from voxtune.evaluate.suite.run import METRICS_FILE, REPORT_FILE, SAMPLES_FILE
 
 pytestmark = pytest.mark.slow  # a tiny CSM generates ~40 clips, each scored: about a minute here
 

@@ -7,7 +7,18 @@ intervals, paired deltas) and ``run`` (the whole suite and its outputs).
 
 from __future__ import annotations
 
+from typing import Any
+
 from voxtune.evaluate.suite.config import EvalConfig, load_eval_config
-from voxtune.evaluate.suite.run import EvalResult, run_evaluation
 
 __all__ = ["EvalConfig", "EvalResult", "load_eval_config", "run_evaluation"]
+
+
+def __getattr__(name: str) -> Any:
+    """``run_evaluation`` and ``EvalResult`` on first use: they import torch and the model families,
+    which a config check (or ``--help``) should not wait for."""
+    if name in ("run_evaluation", "EvalResult"):
+        from voxtune.evaluate.suite import run
+
+        return getattr(run, name)
+    raise AttributeError(name)
