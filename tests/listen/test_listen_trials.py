@@ -108,3 +108,34 @@ def test_api_keeps_systems_hidden_and_checks_answers(report_dir: Path, tmp_path:
     assert client.get("/api/sessions/nope").status_code == 404
     assert len(store.ratings()) == total
     assert client.get("/api/summary").json()["ratings"] == total
+
+
+def test_listen_summary_from_the_cli(report_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    from voxtune.cli import app
+    from voxtune.listen import open_test
+
+    pool, store = open_test(report_dir)
+    trials = design_trials(pool, ListeningDesign(), seed=3)
+    session = store.new_session("ben", trials, 3)
+    for trial in trials:
+        if trial.kind == "mos":
+            store.rate(session, trial.position, score=4)
+        else:
+            store.rate(session, trial.position, choice="A" if trial.systems[0] == ADAPTER else "B")
+    result = CliRunner().invoke(app, ["listen", str(report_dir), "--summary"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "MOS · 1 listeners, 8 answers" in result.output
+    assert f"│ {ADAPTER} │ {BASE}" in result.output and "100%" in result.output  # the adapter won both
+
+
+def test_the_server_binds_loopback_only() -> None:
+    from voxtune.listen import bind_free_port
+
+    sock = bind_free_port()
+    try:
+        host, port = sock.getsockname()[:2]
+        assert host == "127.0.0.1" and port > 0
+    finally:
+        sock.close()
