@@ -27,3 +27,4 @@ demo:
 
 bench:
 	$(PY) benchmarks/runner_overhead.py
+	$(PY) benchmarks/train_throughput.py

@@ -26,6 +26,14 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     assert "voxtune demo" in result.stdout
     for step in ("corpus", "prepare", "export", "train", "evaluate"):
         assert f"│ {step}" in result.stdout
+    assert "vs target entropy" in result.stdout
+    run = out / "runs" / "demo-csm"
+    for stage in ("multilingual", "nordic-nb", "nordic-sv"):
+        assert (run / "adapters" / stage / "adapter_model.safetensors").is_file()
+        assert (run / "adapters" / stage / "voxtune_adapter.json").is_file()
+    trained = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    first = trained["stages"][0]
+    assert first["val"]["nll"] < 0.9 * first["target_entropy"]  # learnt more than code frequencies
     summary = json.loads((out / "corpus" / "summary.json").read_text(encoding="utf-8"))
     assert summary["stages"][0]["name"] == "ingest"
     ledger = [json.loads(line) for line in (out / "corpus" / "rejected.jsonl").read_text().splitlines()]

@@ -15,7 +15,8 @@ from voxtune.formats import check_moshi_export
 
 @pytest.mark.slow
 def test_export_step_writes_hf_and_moshi_and_reuses_them(tmp_path: Path, demo_raw: Path) -> None:
-    assert [name for name, _ in STEPS][-1] == "export"
+    names = [name for name, _ in STEPS]
+    assert names.index("export") == names.index("prepare") + 1
     (tmp_path / "raw").symlink_to(demo_raw)
     ctx = DemoContext(out=tmp_path, workers=1, seed=0, console=Console(file=io.StringIO(), width=200))
     prepare_corpus(ctx)

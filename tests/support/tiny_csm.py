@@ -62,11 +62,11 @@ def build_tiny_csm(fsdd_dir: Path, folder: Path, **options: Any) -> Path:
     return build(folder, texts, audio=fsdd_clips(fsdd_dir), **options)
 
 
-def write_config(folder: Path, model: Path, corpus: Path, **overrides: Any) -> Path:
+def write_config(folder: Path, model_dir: Path, corpus: Path, **overrides: Any) -> Path:
     """A small training YAML (one stage of a few steps) with ``overrides`` merged in."""
     config: dict[str, Any] = {
         "name": "tiny",
-        "model": {"base": str(model)},
+        "model": {"base": str(model_dir)},
         "corpus": str(corpus),
         "output": str(folder / "runs"),
         "codec_cache": str(folder / "codes"),
@@ -85,6 +85,7 @@ def write_config(folder: Path, model: Path, corpus: Path, **overrides: Any) -> P
             config[key] = {**config[key], **value}
         else:
             config[key] = value
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "train.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path

@@ -14,7 +14,7 @@ from voxtune import __version__
 from voxtune.cli.app import app
 from voxtune.errors import VoxtuneError
 
-from . import corpus, demo, evaluate, interop, listen, prepare, train  # noqa: F401  (register commands)
+from . import corpus, data, demo, evaluate, interop, listen, prepare, train  # noqa: F401  (register commands)
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ def train(
     quiet_transformers()
     with TrainProgressBars() as bars:
         result = run_training(config, resume=resume, progress=bars)
+    if not result.main_process:  # other processes of a multi-GPU launch stay quiet
+        return
     console.print(train_table(result))
     for stage in result.stages:
         console.print(f"[bold]{stage.stage}[/]: {entropy_line(stage)}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from lhotse import AudioSource, Recording
+from lhotse import AudioSource, Recording, SupervisionSegment
 from lhotse.cut import Cut, MonoCut
 from lhotse.utils import fastcopy
 
 from voxtune.audio.io import audio_info, read_audio
+from voxtune.errors import ItemError
 
 
 def single_file(cut: Cut) -> Path | None:
@@ -28,8 +29,14 @@ def load_cut_audio(cut: Cut) -> tuple[np.ndarray, int]:
     """
     path = single_file(cut)
     if path is None:
-        audio = cut.load_audio()
-        return np.atleast_2d(audio).astype(np.float32), cut.sampling_rate
+        try:
+            audio = np.atleast_2d(cut.load_audio()).astype(np.float32)
+        except Exception as exc:  # lhotse raises many kinds for a bad file
+            raise ItemError("unreadable_audio", f"cannot read the audio of {cut.id}: {exc}") from None
+        bad = int((~np.isfinite(audio)).sum())
+        if bad:
+            raise ItemError("non_finite_samples", f"{bad} audio samples are NaN or infinite", samples=bad)
+        return audio, cut.sampling_rate
     audio, rate = read_audio(path, offset=cut.start, duration=cut.duration)
     channels = cut.channel if isinstance(cut.channel, list) else [cut.channel]
     if audio.shape[0] > 1 or channels != [0]:
@@ -69,3 +76,21 @@ def cut_over_file(cut: Cut, path: Path, shift: float = 0.0) -> Cut:
     new.supervisions = supervisions
     new.custom = dict(cut.custom or {})
     return new
+
+
+def supervision_samples(
+    cut: Cut, audio: np.ndarray, rate: int, supervision: SupervisionSegment
+) -> np.ndarray:
+    """Mono float32 samples of ``supervision`` from ``audio`` at ``rate`` (what :func:`load_cut_audio`
+    returned for ``cut``).
+
+    The supervision's channels are averaged (all channels when the cut lacks them); its span counts
+    from the cut's start, like the audio.
+    """
+    channels = cut.channel if isinstance(cut.channel, list) else [cut.channel]
+    wanted = supervision.channel if isinstance(supervision.channel, list) else [supervision.channel]
+    rows = [channels.index(channel) for channel in wanted if channel in channels]
+    mono = audio[rows].mean(axis=0) if rows else audio.mean(axis=0)
+    start = max(0, round(supervision.start * rate))
+    end = min(mono.size, round(supervision.end * rate))
+    return np.asarray(mono[start:end], dtype=np.float32)

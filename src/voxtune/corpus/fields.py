@@ -30,9 +30,10 @@ does not move them; ``word.start - cut.start`` is the time inside the cut):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lhotse.cut import Cut
+if TYPE_CHECKING:
+    from lhotse.cut import Cut
 
 SOURCE = "source"
 SOURCE_META = "source_meta"

@@ -8,13 +8,13 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-from lhotse import CutSet
-from lhotse.cut import Cut
-from lhotse.serialization import deserialize_item
+from typing import TYPE_CHECKING, Any
 
 from voxtune.errors import InputError
+
+if TYPE_CHECKING:  # lhotse is imported where used, so the ledger and JSON helpers stay light
+    from lhotse import CutSet
+    from lhotse.cut import Cut
 
 
 @contextlib.contextmanager
@@ -71,6 +71,8 @@ def write_cuts(cuts: Iterable[Cut], path: str | Path) -> int:
 
 def read_cuts(path: str | Path) -> CutSet:
     """Open a lhotse cut manifest lazily: nothing is loaded until iterated."""
+    from lhotse import CutSet
+
     path = Path(path)
     if not path.is_file():
         raise InputError("cut manifest not found", path=path, hint="Run `voxtune prepare` first")
@@ -79,6 +81,8 @@ def read_cuts(path: str | Path) -> CutSet:
 
 def cut_from_dict(data: dict[str, Any]) -> Cut:
     """Rebuild one cut from its manifest dict (the inverse of ``cut.to_dict()``)."""
+    from lhotse.serialization import deserialize_item
+
     return deserialize_item(dict(data))  # deserialize_item pops keys, so give it a copy
 
 

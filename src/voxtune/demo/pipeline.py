@@ -127,17 +127,21 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
     """Build a tiny random CSM and train it on the corpus: a multilingual adapter, then nb and sv ones."""
     import shutil
 
+    import torch
+
     from voxtune.demo.tiny_model import build_demo_model
     from voxtune.train import load_train_config, run_training
     from voxtune.ui.training import TrainProgressBars, entropy_line, quiet_transformers, train_table
 
     quiet_transformers()
-    model_dir, built = build_demo_model(ctx.corpus_dir, ctx.out / "tiny-csm", seed=ctx.seed)
     config_path = ctx.out / "train.yaml"
     if not config_path.is_file():
         template = resources.files("voxtune.demo").joinpath("train.yaml").read_text(encoding="utf-8")
         config_path.write_text(template, encoding="utf-8")
     config = load_train_config(config_path)
+    if config.cpu_threads:  # building the tiny codec is as thread-shy as training it
+        torch.set_num_threads(config.cpu_threads)
+    model_dir, built = build_demo_model(ctx.corpus_dir, ctx.out / "tiny-csm", seed=ctx.seed)
     if built:  # a run on an earlier tiny model cannot be resumed on this one
         shutil.rmtree(Path(config.output) / config.name, ignore_errors=True)
     with TrainProgressBars() as bars:

@@ -1,7 +1,7 @@
 """Audio as exports need it: a cut's samples at the target rate and channel layout, written as WAV.
 
-``voxtune.audio`` (being written alongside) will hold the project's general audio I/O; these few
-helpers are what exports need and can move there when it lands.
+Reading and resampling are the project's own (``voxtune.corpus.audio``, ``voxtune.audio.convert``);
+what is here is the exports' rules on top (one voice per mono item, WAV bytes, durations).
 """
 
 from __future__ import annotations
@@ -11,37 +11,22 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-import soxr
 from lhotse.cut import Cut, MultiCut
 
+from voxtune.audio.convert import resample
+from voxtune.corpus.audio import load_cut_audio
 from voxtune.errors import ItemError
 
 
 def cut_audio(cut: Cut) -> np.ndarray:
     """The cut's samples as float32 ``(channels, samples)`` at ``cut.sampling_rate``.
 
-    Unreadable or non-finite audio is an ItemError, so one bad file never stops an export.
+    Unreadable, empty or non-finite audio is an ItemError, so one bad file never stops an export.
     """
-    try:
-        audio = np.asarray(cut.load_audio(), dtype=np.float32)
-    except Exception as exc:  # lhotse raises many types for missing, truncated or corrupt files
-        raise ItemError("unreadable_audio", f"cannot read the cut's audio ({exc})") from None
-    if audio.ndim == 1:
-        audio = audio[None, :]
+    audio, _ = load_cut_audio(cut)
     if audio.shape[1] == 0:
         raise ItemError("empty_audio", "the cut holds no audio samples")
-    if not np.isfinite(audio).all():
-        bad = int((~np.isfinite(audio)).sum())
-        raise ItemError("non_finite", f"the audio holds {bad} NaN or infinite samples", samples=bad)
     return audio
-
-
-def resample(audio: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
-    """``(channels, samples)`` audio from ``rate_in`` to ``rate_out`` with soxr (high quality)."""
-    if rate_in == rate_out:
-        return audio
-    out = soxr.resample(np.ascontiguousarray(audio.T), rate_in, rate_out, quality="HQ")
-    return np.asarray(out, dtype=np.float32).reshape(-1, audio.shape[0]).T
 
 
 def mono_audio(cut: Cut, rate: int) -> np.ndarray:

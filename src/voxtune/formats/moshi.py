@@ -30,10 +30,11 @@ from lhotse.cut import Cut, MonoCut, MultiCut
 from lhotse.supervision import AlignmentItem
 from pydantic import Field, field_validator
 
+from voxtune.audio.convert import resample
 from voxtune.corpus import fields
 from voxtune.corpus.manifest import json_default, write_jsonl
 from voxtune.errors import ConfigError, InputError, ItemError
-from voxtune.formats.audio import cut_audio, resample, write_wav
+from voxtune.formats.audio import cut_audio, write_wav
 from voxtune.formats.base import (
     Exporter,
     ExportLedger,

@@ -20,7 +20,9 @@ import numpy as np
 import torch
 from lhotse.cut import Cut
 
+from voxtune.audio.convert import apply_channel_policy, resample
 from voxtune.config import fingerprint
+from voxtune.corpus.audio import load_cut_audio
 from voxtune.errors import ItemError
 
 DEFAULT_CACHE_ENV = "VOXTUNE_CACHE_DIR"
@@ -134,26 +136,12 @@ class CodecCache:
 def cut_waveform(cut: Cut, sample_rate: int, *, mono: bool = True) -> np.ndarray:
     """The cut's audio as float32 ``(channels, samples)`` at ``sample_rate`` (one channel if ``mono``).
 
-    Raises ItemError (``unreadable_audio``, ``empty_audio``, ``non_finite``) for audio a codec cannot
-    take, so the item goes to the ledger instead of stopping a run.
+    Unreadable, empty or NaN audio raises an ItemError (the reader's codes), so the item goes to the
+    ledger instead of stopping a run.
     """
-    import soxr
-
-    try:
-        audio = np.asarray(cut.load_audio(), dtype=np.float32)
-    except Exception as exc:  # lhotse raises many kinds for a bad file
-        raise ItemError("unreadable_audio", f"cannot read the audio of {cut.id}: {exc}") from None
-    if audio.ndim == 1:
-        audio = audio[None, :]
+    audio, rate = load_cut_audio(cut)
     if audio.shape[-1] == 0:
         raise ItemError("empty_audio", f"{cut.id} holds no audio samples")
-    if not np.isfinite(audio).all():
-        bad = int((~np.isfinite(audio)).sum())
-        raise ItemError("non_finite", f"{bad} audio samples are NaN or infinite", samples=bad)
-    if mono and audio.shape[0] > 1:
-        audio = audio.mean(axis=0, keepdims=True)
-    if cut.sampling_rate != sample_rate:
-        audio = np.stack([soxr.resample(ch, cut.sampling_rate, sample_rate) for ch in audio]).astype(
-            np.float32
-        )
-    return audio
+    if mono:
+        audio = apply_channel_policy(audio, "mix")
+    return resample(audio, rate, sample_rate)

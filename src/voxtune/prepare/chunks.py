@@ -21,7 +21,7 @@ from voxtune.corpus import fields
 from voxtune.corpus.ledger import Rejection, write_ledger
 from voxtune.corpus.manifest import cut_from_dict, read_json, write_json, write_jsonl
 from voxtune.errors import AccountingError, ItemError
-from voxtune.prepare.stage import Stage, StageContext, StageOutput
+from voxtune.prepare.stage import ItemStage, Stage, StageContext, StageOutput
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,16 @@ def _run_chunk(job: StageJob, index: int, records: list[dict[str, Any]]) -> Chun
     stats = ChunkStats(index=index)
     outputs: list[Cut] = []
     rejections: list[Rejection] = []
-    for record in records:
-        cuts, rejected, seconds_in = run_item(stage, job, record)
+    batch = stage.batch_size if job.mode == "item" and isinstance(stage, ItemStage) else 1
+    if batch > 1:
+        results = [
+            result
+            for start in range(0, len(records), batch)
+            for result in run_items(stage, job, records[start : start + batch])  # type: ignore[arg-type]
+        ]
+    else:
+        results = [run_item(stage, job, record) for record in records]
+    for cuts, rejected, seconds_in in results:
         stats.items_in += 1
         stats.seconds_in += seconds_in
         if cuts:
@@ -151,10 +159,54 @@ def run_item(stage: Stage, job: StageJob, record: dict[str, Any]) -> tuple[list[
         call = lambda: stage.process(cut)  # noqa: E731
     try:
         cuts, rejected = split_output(call())
-    except ItemError as exc:
-        cuts, rejected = [], [Rejection(id=parent, code=exc.code, reason=exc.reason, details=exc.details)]
     except Exception as exc:  # a stage bug on one item must not lose the other items
-        cuts, rejected = [], [error_rejection(parent, exc)]
+        cuts, rejected = [], [_rejection(parent, exc)]
+    return _accounted(job, parent, source, seconds_in, cuts, rejected)
+
+
+def run_items(
+    stage: ItemStage, job: StageJob, records: list[dict[str, Any]]
+) -> list[tuple[list[Cut], list[Rejection], float]]:
+    """Run an item stage on a batch of items at once; each item is accounted for as in run_item."""
+    inputs = [cut_from_dict(record) for record in records]
+    try:
+        outputs: list[StageOutput | Exception] = list(stage.process_batch(inputs))
+        if len(outputs) != len(inputs):
+            raise AccountingError(
+                f"stage '{job.stage_class.name}' returned {len(outputs)} results for a batch of {len(inputs)}"
+            )
+    except AccountingError:
+        raise
+    except Exception as exc:  # the whole batch failed: every item gets the reason
+        outputs = [exc] * len(inputs)
+    results = []
+    for cut, output in zip(inputs, outputs, strict=True):
+        if isinstance(output, Exception):
+            cuts, rejected = [], [_rejection(cut.id, output)]
+        else:
+            try:
+                cuts, rejected = split_output(output)
+            except Exception as exc:
+                cuts, rejected = [], [_rejection(cut.id, exc)]
+        results.append(_accounted(job, cut.id, fields.source_of(cut), cut.duration, cuts, rejected))
+    return results
+
+
+def _rejection(item_id: str, exc: BaseException) -> Rejection:
+    if isinstance(exc, ItemError):
+        return Rejection(id=item_id, code=exc.code, reason=exc.reason, details=exc.details)
+    return error_rejection(item_id, exc)
+
+
+def _accounted(
+    job: StageJob,
+    parent: str,
+    source: str | None,
+    seconds_in: float,
+    cuts: list[Cut],
+    rejected: list[Rejection],
+) -> tuple[list[Cut], list[Rejection], float]:
+    """Check that an item was kept or rejected, stamp provenance and the stage on its outputs."""
     if not cuts and not rejected:
         raise AccountingError(
             f"stage '{job.stage_class.name}' returned no output and no rejection for item '{parent}'",

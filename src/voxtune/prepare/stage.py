@@ -82,11 +82,31 @@ class SourceStage(Stage):
 
 
 class ItemStage(Stage):
-    """Maps one cut to cuts; runs in parallel on the executor."""
+    """Maps one cut to cuts; runs in parallel on the executor.
+
+    A stage that runs a model on batches (transcription, classification) sets :attr:`batch_size`
+    above 1 and overrides :meth:`process_batch`; the runner then hands it up to that many cuts of a
+    chunk at a time.
+    """
+
+    batch_size: int = 1
 
     @abstractmethod
     def process(self, cut: Cut) -> StageOutput:
         """Return the cut (changed or not), several cuts, or raise ItemError to reject it."""
+
+    def process_batch(self, cuts: Sequence[Cut]) -> list[StageOutput | Exception]:
+        """Process several cuts at once: one entry per cut, in order, its output or the error rejecting it.
+
+        The default calls :meth:`process` on each; an ``ItemError`` in the list rejects that cut only.
+        """
+        results: list[StageOutput | Exception] = []
+        for cut in cuts:
+            try:
+                results.append(self.process(cut))
+            except Exception as error:
+                results.append(error)
+        return results
 
     def finalize(self, cuts: CutSet) -> Iterator[Cut | Rejection]:
         """Optional whole-corpus pass after ``process`` (same ids in, each kept or rejected once)."""

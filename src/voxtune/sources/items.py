@@ -73,7 +73,7 @@ def cut_from_file(
         custom[fields.SYNTHETIC] = True
     sup_custom: dict[str, Any] = dict(extra or {})
     if text is not None:
-        sup_custom[fields.TEXT_ORIGINAL] = text
+        sup_custom.setdefault(fields.TEXT_ORIGINAL, text)  # a manifest may name the original itself
     alignment = None
     if words:
         alignment = {fields.WORD_ALIGNMENT: parse_words(words, recording.duration)}

@@ -140,10 +140,14 @@ class TrainedWeights:
     def load(self, name: str, folder: Path) -> None:
         """Load saved weights of adapter ``name`` (created first if needed) from ``folder``."""
         if self.method == "full":
-            state = load_file(str(next(folder.glob("*.safetensors"))))
-            result = self.loaded.model.load_state_dict(state, strict=False)
-            if result.unexpected_keys:
-                raise InputError(f"{folder} holds weights this model does not have", path=folder)
+            # through from_pretrained, which undoes whatever renaming save_pretrained did
+            model = self.loaded.model
+            dtype = next(model.parameters()).dtype
+            try:
+                saved = type(model).from_pretrained(folder, dtype=dtype)
+            except (OSError, ValueError) as exc:
+                raise InputError(f"cannot read the stage's saved model: {exc}", path=folder) from None
+            model.load_state_dict(saved.state_dict())
             self.ensure(name)
             return
         self.ensure(name)

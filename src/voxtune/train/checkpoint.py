@@ -203,16 +203,16 @@ def write_training_state(
     optimizer: torch.optim.Optimizer,
     scheduler: Any,
     state: dict[str, Any],
-    rank: int = 0,
-    main_process: bool = True,
+    rng_states: list[dict[str, Any]],
 ) -> None:
-    """Everything exact resume needs, into ``folder`` (the caller makes it atomic)."""
-    if main_process:
-        save_file(trainable_state(model), str(folder / TRAINABLE_FILE))
-        torch.save(optimizer.state_dict(), folder / "optimizer.pt")
-        torch.save(scheduler.state_dict(), folder / "scheduler.pt")
-        (folder / STATE_FILE).write_text(json.dumps(state, indent=2), encoding="utf-8")
-    torch.save(rng_state(), folder / f"rng-{rank}.pt")
+    """Everything exact resume needs, into ``folder`` (the caller makes it atomic); ``rng_states``
+    holds every process's RNG state, by rank."""
+    save_file(trainable_state(model), str(folder / TRAINABLE_FILE))
+    torch.save(optimizer.state_dict(), folder / "optimizer.pt")
+    torch.save(scheduler.state_dict(), folder / "scheduler.pt")
+    (folder / STATE_FILE).write_text(json.dumps(state, indent=2), encoding="utf-8")
+    for rank, rng in enumerate(rng_states):
+        torch.save(rng, folder / f"rng-{rank}.pt")
 
 
 def read_training_state(

@@ -29,10 +29,15 @@ class ModelSpec(StrictModel):
     @field_validator("base")
     @classmethod
     def _local_folder_beside_config(cls, value: str, info: ValidationInfo) -> str:
+        """A relative folder is read beside the YAML: one that exists there, or anything that cannot
+        be a hub id (``owner/name``), such as ``tiny-csm`` or ``./models/x``."""
         base_dir = (info.context or {}).get("base_dir")
         candidate = Path(value).expanduser()
-        if base_dir is not None and not candidate.is_absolute() and (Path(base_dir) / candidate).exists():
-            return str((Path(base_dir) / candidate).absolute())
+        if base_dir is None or candidate.is_absolute():
+            return str(candidate) if value.startswith("~") else value
+        beside = Path(base_dir) / candidate
+        if beside.exists() or value.startswith(".") or value.count("/") != 1:
+            return str(beside.absolute())
         return value
 
 

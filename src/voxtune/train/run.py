@@ -6,6 +6,7 @@ Layout of ``OUTPUT/NAME/``::
     summary.json             stages, adapters and final metrics, written at the end
     config.yaml              the config as it ran (defaults filled in)
     rejected.jsonl           items the run could not train on, with the reason
+    split.json               the validation items (held out, or the corpus's own split)
     adapters/STAGE/          each stage's adapter (peft format) + voxtune_adapter.json
     checkpoints/STAGE/       best-k, periodic and final checkpoints (exact resume)
     samples/STAGE/LABEL/     generated audio (and its text) at sample points
@@ -23,6 +24,7 @@ from typing import Any
 import torch
 import yaml
 from accelerate import Accelerator
+from accelerate.state import AcceleratorState, GradientState
 from lhotse.cut import Cut
 
 from voxtune.config import fingerprint, validate
@@ -52,6 +54,8 @@ class TrainResult:
     split_note: str
     rejected: int
     interrupted: bool = False
+    main_process: bool = True
+    """False in the other processes of a multi-GPU launch (only the main one should report)."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -125,6 +129,90 @@ def _check_corpus(cuts: list[Cut], family: ModelFamily, corpus: Path) -> None:
         raise InputError("no item of the corpus has audio", path=corpus)
 
 
+def _open_run_state(config: TrainConfig, run_dir: Path, resume: bool) -> dict[str, Any]:
+    """The run's state: new, or the one being resumed (refusing to mix two runs in one folder)."""
+    fresh: dict[str, Any] = {"fingerprint": resume_fingerprint(config), "completed": {}, "steps": 0}
+    state_path = run_dir / RUN_STATE
+    if not state_path.is_file():
+        return fresh
+    previous = read_json(state_path)
+    if not resume:
+        raise ConfigError(
+            f"the run folder already holds a run named '{config.name}'",
+            path=run_dir,
+            hint="Pass --resume to continue it, or change `name` (or `output`) for a new run",
+        )
+    if previous.get("fingerprint") != fresh["fingerprint"]:
+        raise ConfigError(
+            "the config differs from the run being resumed (model, corpus, adapters or stages changed)",
+            path=run_dir,
+            hint="Resume with the config the run started with, or start a new run under another name",
+        )
+    return previous
+
+
+def _select_items(cuts: list[Cut], plan: list[PlannedStage], corpus: Path) -> dict[str, list[Cut]]:
+    """Each stage's items (filter, then mix pools), checking the fields its filters read."""
+    selections: dict[str, list[Cut]] = {}
+    for stage in plan:
+        filters.check_filter_fields(cuts, stage.name, [stage.filter, *(m.filter for m in stage.mix or ())])
+        chosen = filters.select(cuts, stage.filter)
+        if stage.mix:
+            chosen = [c for c in chosen if any(filters.matches(c, m.filter) for m in stage.mix)]
+        if not chosen:
+            raise InputError(
+                f"stage '{stage.name}' selects no items: its filter ({stage.describe_data()}) matches "
+                "nothing in the corpus",
+                path=corpus,
+                hint="Loosen the filter, or check the corpus with `voxtune corpus info`",
+            )
+        selections[stage.name] = chosen
+    return selections
+
+
+def _split_note(split: RunSplit, fraction: float) -> str:
+    if split.from_corpus:
+        return "validation: the corpus's own split field"
+    return (
+        f"validation: the corpus has no split field, so {len(split.validation)} items "
+        f"({fraction:.0%} of each stage's items, chosen by id hash) were held out"
+    )
+
+
+def _accelerator(precision: str, device: str, report_to: list[str], run_dir: Path) -> Accelerator:
+    # accelerate keeps one state per process whose precision cannot change afterwards; a process may run
+    # several trainings (the demo, notebooks, tests), so start each from a clean one (private, but the
+    # reset accelerate's own tests use; the distributed part of the state is kept)
+    AcceleratorState._reset_state(reset_partial_state=False)
+    GradientState._reset_state()
+    return Accelerator(
+        mixed_precision="no" if precision == "fp32" else precision,
+        cpu=device == "cpu",
+        log_with=report_to,
+        project_dir=str(run_dir / "logs"),
+    )
+
+
+def _prepare_model(loaded: LoadedModel, config: TrainConfig) -> None:
+    if config.gradient_checkpointing:
+        loaded.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    if config.method == "full":
+        for name, param in loaded.model.named_parameters():
+            param.requires_grad_(not name.startswith(loaded.frozen_prefixes))
+
+
+def _write_run_files(run_dir: Path, config: TrainConfig, split: RunSplit, note: str, run_state: dict) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    write_json(run_state, run_dir / RUN_STATE)  # from now on the folder needs --resume
+    write_json(
+        {"from_corpus": split.from_corpus, "note": note, "validation": sorted(split.validation)},
+        run_dir / "split.json",
+    )
+    (run_dir / "config.yaml").write_text(
+        yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+
+
 def _language(cut: Cut) -> str | None:
     return cut.supervisions[0].language if cut.supervisions else None
 
@@ -146,23 +234,7 @@ def run_training(
         config = load_train_config(config)
     progress = progress or NoProgress()
     run_dir = Path(config.output) / config.name
-    state_path = run_dir / RUN_STATE
-    run_state: dict[str, Any] = {"fingerprint": resume_fingerprint(config), "completed": {}, "steps": 0}
-    if state_path.is_file():
-        previous = read_json(state_path)
-        if not resume:
-            raise ConfigError(
-                f"the run folder already holds a run named '{config.name}'",
-                path=run_dir,
-                hint="Pass --resume to continue it, or change `name` (or `output`) for a new run",
-            )
-        if previous.get("fingerprint") != run_state["fingerprint"]:
-            raise ConfigError(
-                "the config differs from the run being resumed (model, corpus, adapters or stages changed)",
-                path=run_dir,
-                hint="Resume with the config the run started with, or start a new run under another name",
-            )
-        run_state = previous
+    run_state = _open_run_state(config, run_dir, resume)
     if config.cpu_threads:
         torch.set_num_threads(config.cpu_threads)
 
@@ -181,59 +253,24 @@ def run_training(
     corpus = Corpus.open(config.corpus)
     cuts = list(corpus.cuts())
     _check_corpus(cuts, family, corpus.root)
-    selections: dict[str, list[Cut]] = {}
-    for stage in plan:
-        checked = [stage.filter, *(m.filter for m in stage.mix or ())]
-        filters.check_filter_fields(cuts, stage.name, checked)
-        chosen = filters.select(cuts, stage.filter)
-        if stage.mix:
-            chosen = [c for c in chosen if any(filters.matches(c, m.filter) for m in stage.mix)]
-        if not chosen:
-            raise InputError(
-                f"stage '{stage.name}' selects no items: its filter ({stage.describe_data()}) matches "
-                "nothing in the corpus",
-                path=corpus.root,
-                hint="Loosen the filter, or check the corpus with `voxtune corpus info`",
-            )
-        selections[stage.name] = chosen
+    selections = _select_items(cuts, plan, corpus.root)
     split = split_run(cuts, selections.values(), config.eval.validation_fraction)
-    split_note = (
-        "validation: the corpus's own split field"
-        if split.from_corpus
-        else f"validation: the corpus has no split field, so {len(split.validation)} items "
-        f"({config.eval.validation_fraction:.0%} of each stage's items, chosen by id hash) were held out"
-    )
+    split_note = _split_note(split, config.eval.validation_fraction)
 
+    report_to = resolve_report_to(config.logging.report_to)
+    accelerator = _accelerator(precision, device, report_to, run_dir)  # before loading: one GPU per process
     loaded = family.load(
         config.model.base,
         dtype=_dtype(config, device, precision),
-        device=device,
+        device=accelerator.device,
         quantization=config.model.quantization,
         revision=config.model.revision,
     )
     speakers = family.speaker_ids(settings, (c.supervisions[0].speaker for c in cuts if c.supervisions))
     contexts = conversation_contexts(cuts) if family.context_turns(settings) else {}
-    if config.gradient_checkpointing:
-        loaded.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    if config.method == "full":
-        loaded.model.requires_grad_(True)
-        for name, param in loaded.model.named_parameters():
-            if name.startswith(loaded.frozen_prefixes):
-                param.requires_grad_(False)
-
-    report_to = resolve_report_to(config.logging.report_to)
-    accelerator = Accelerator(
-        mixed_precision="no" if precision == "fp32" else precision,
-        cpu=device == "cpu",
-        log_with=report_to,
-        project_dir=str(run_dir / "logs"),
-    )
+    _prepare_model(loaded, config)
     if accelerator.is_main_process:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / "config.yaml").write_text(
-            yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
-            encoding="utf-8",
-        )
+        _write_run_files(run_dir, config, split, split_note, run_state)
     accelerator.init_trackers(config.name, config=flat_config(config.model_dump(mode="json")))
     targets = config.lora.targets or family.default_lora_targets(loaded)
     weights = TrainedWeights(loaded, config.method, config.lora, targets)
@@ -247,7 +284,7 @@ def run_training(
         tracker=Tracker(accelerator, report_to),
         run_dir=run_dir,
         speakers=speakers,
-        progress=progress,
+        progress=progress if accelerator.is_main_process else NoProgress(),
         metadata=_metadata_builder(config, loaded, speakers, stage_settings),
     )
     budget = StepBudget(stop_after)
@@ -281,12 +318,19 @@ def run_training(
             run_state["completed"][stage.name] = result.to_dict()
             run_state["steps"] += result.steps
             if accelerator.is_main_process:
-                write_json(run_state, state_path)
-            progress.stage_finished(result)
+                write_json(run_state, run_dir / RUN_STATE)
+            ctx.progress.stage_finished(result)
     finally:
         ctx.tracker.flush()
         accelerator.end_training()
-    outcome = TrainResult(run_dir, results, split_note, len(ledger), interrupted=interrupted)
+    outcome = TrainResult(
+        run_dir,
+        results,
+        split_note,
+        len(ledger),
+        interrupted=interrupted,
+        main_process=accelerator.is_main_process,
+    )
     if accelerator.is_main_process and not interrupted:
         write_json(
             {

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import soundfile as sf
 import torch
 from accelerate import Accelerator
-from accelerate.utils import set_seed
+from accelerate.utils import gather_object, set_seed
 from torch import nn
 
 from voxtune.errors import VoxtuneError
@@ -24,6 +24,7 @@ from voxtune.train.checkpoint import (
     CheckpointInfo,
     CheckpointStore,
     read_training_state,
+    rng_state,
     write_training_state,
 )
 from voxtune.train.config import TrainConfig
@@ -386,22 +387,30 @@ class StageRunner:
         scheduler: Any,
         global_step: int,
     ) -> None:
-        steps = max(window["steps"], 1)
+        """Log the means since the last log, over all processes (counts and throughput summed)."""
+        acc = self.ctx.accelerator
+        names = sorted(window)
+        summed = acc.reduce(
+            torch.tensor([window[k] for k in names], dtype=torch.float64, device=acc.device), "sum"
+        )
+        window = {k: float(v) for k, v in zip(names, summed.tolist(), strict=True)}
+        processes = acc.num_processes
+        steps = max(window["steps"] / processes, 1.0)
         seconds = max(time.perf_counter() - started, 1e-9)
         metrics = {
-            "train/loss": window["loss"] / steps,
+            "train/loss": window["loss"] / processes / steps,
             "train/lr": scheduler.get_last_lr()[0],
-            "train/grad_norm": window["grad_norm"] / steps,
+            "train/grad_norm": window["grad_norm"] / processes / steps,
             "train/tokens_per_s": window["targets"] / seconds,
             "train/positions_per_s": window["positions"] / seconds,
             "train/padding_ratio": 1.0 - window["positions"] / max(window["padded"], 1.0),
-            "train/data_time_share": window["data_seconds"] / seconds,
-            "train/memory_mb": memory_megabytes(self.ctx.accelerator.device),
+            "train/data_time_share": window["data_seconds"] / processes / seconds,
+            "train/memory_mb": memory_megabytes(acc.device),
             "train/stage": float(self.stage.index),
         }
         for key, value in window.items():
             if key.startswith("loss_"):
-                metrics[f"train/{key}"] = value / steps
+                metrics[f"train/{key}"] = value / processes / steps
         totals["targets"] += window["targets"]
         totals["positions"] += window["positions"]
         totals["padded"] += window["padded"]
@@ -456,6 +465,8 @@ class StageRunner:
         acc = self.ctx.accelerator
         state = {"trainer": asdict(self.state), "sampler": asdict(sampler.state), "stage": self.stage.name}
 
+        rng_states = gather_object([rng_state()])  # every process's, so each resumes its own
+
         def write(folder: Path) -> None:
             write_training_state(
                 folder,
@@ -463,8 +474,7 @@ class StageRunner:
                 optimizer=optimizer,
                 scheduler=scheduler,
                 state=state,
-                rank=acc.process_index,
-                main_process=acc.is_main_process,
+                rng_states=rng_states,
             )
 
         info = self.store.save(self.state.step, kinds, val_loss, write) if acc.is_main_process else None

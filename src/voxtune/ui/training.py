@@ -22,10 +22,13 @@ from voxtune.ui.console import console, hours
 
 def quiet_transformers() -> None:
     """Hide transformers' per-file loading bars and advice, which would drown the training display."""
+    import warnings
+
     from transformers.utils import logging
 
     logging.disable_progress_bar()
     logging.set_verbosity_error()
+    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
 
 def _number(value: float | None, digits: int = 3) -> str:

@@ -56,6 +56,7 @@ CASES = [
     ("Nr. 5", "Nummer fünf"),
     ("Kundennummer: 4711", "Kundennummer: vier sieben eins eins"),
     ("20-jährige", "zwanzigjährige"),
+    ("Der Lagerplatz ist 145619.", "Der Lagerplatz ist eins vier fünf sechs eins neun."),
 ]
 
 

@@ -56,6 +56,14 @@ CASES = [
         "Matricule 1990010112345",
         "Matricule eent néng néng null null eent null eent eent zwee dräi véier fënnef",
     ),
+    (
+        "Kënnt Dir d'Bestellung 4417093 confirméieren?",
+        "Kënnt Dir d'Bestellung véier véier eent siwen null néng dräi confirméieren?",
+    ),
+    (
+        "Stellt d'Palett op de Standuert 145619.",
+        "Stellt d'Palett op de Standuert eent véier fënnef sechs eent néng.",
+    ),
 ]
 
 

@@ -53,6 +53,7 @@ CASES = [
     ("+31 6 12345678", "plus drie één zes één twee drie vier vijf zes zeven acht"),
     ("nr. 5", "nummer vijf"),
     ("20-jarige", "twintigjarige"),
+    ("Zet de pallet op locatie 145619.", "Zet de pallet op locatie één vier vijf zes één negen."),
 ]
 
 

@@ -56,6 +56,8 @@ CASES = [
     ("personnummer 19900101-1234", "personnummer ett nio nio noll noll ett noll ett ett två tre fyra"),
     ("nr. 5", "nummer fem"),
     ("20-åring", "tjugoåring"),
+    ("Platskoden är 145619.", "Platskoden är ett fyra fem sex ett nio."),
+    ("Ställ pallen på plats 145619.", "Ställ pallen på plats ett fyra fem sex ett nio."),
 ]
 
 

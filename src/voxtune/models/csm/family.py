@@ -130,9 +130,8 @@ class CsmItemEncoder:
                 limit=self.limit,
             )
         turns = [own]
-        for earlier in reversed(
-            list(context)[-self.settings.context_turns :] if self.settings.context_turns else []
-        ):
+        recent = list(context)[-self.settings.context_turns :] if self.settings.context_turns else []
+        for earlier in reversed(recent):  # nearest first, until the context is full
             try:
                 ids, frames = self.prompt_ids(earlier), self.codes(earlier)
             except ItemError:

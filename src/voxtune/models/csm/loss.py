@@ -70,10 +70,7 @@ def csm_loss(
     if training and depth_decoder_ratio < 1.0:
         keep = max(1, round(frames * depth_decoder_ratio))
         chosen = torch.randperm(frames)[:keep].sort().values.to(before.device)
-    depth_inputs = F.pad(frame_codes[chosen, : num_codebooks - 1], (1, 0), value=0)
-    depth_logits = core.depth_decoder(
-        input_ids=depth_inputs, backbone_last_hidden_state=before[chosen], use_cache=False
-    ).logits  # (chosen, codebooks - 1, vocab)
+    depth_logits = _depth_decoder_logits(core, before[chosen], frame_codes[chosen])
     depth_ce = F.cross_entropy(
         depth_logits.float().reshape(-1, depth_logits.shape[-1]),
         frame_codes[chosen, 1:].reshape(-1),
@@ -88,3 +85,22 @@ def csm_loss(
     total = weights["backbone"] * backbone + weights["depth"] * depth
     nll = (backbone_ce.sum() + depth_ce.sum()) / (frames + depth_ce.numel())
     return LossOutput(total, {"backbone": backbone, "depth": depth, "nll": nll}, tokens=frames)
+
+
+def _depth_decoder_logits(core: nn.Module, seeds: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+    """Depth-decoder logits ``(frames, codebooks - 1, vocab)`` for codebooks 1..K-1 of each frame.
+
+    Position 0 holds the backbone state before the frame, position k the embedding of codebook k-1.
+    The embeddings are built here, out of place: the decoder's own forward writes position 0 in place,
+    which fails once gradient checkpointing has made embedding outputs require grad.
+    """
+    decoder = core.depth_decoder
+    num_codebooks = codes.shape[-1]
+    inputs = codes[:, : num_codebooks - 1]
+    offsets = torch.arange(num_codebooks - 1, device=codes.device) * decoder.model.vocab_size
+    embeds = decoder.model.embed_tokens(inputs + offsets)
+    embeds = torch.cat([seeds[:, None, :].to(embeds.dtype), embeds], dim=1)
+    # an explicit all-ones mask: without one, transformers 5 mistakes 1-D position ids for packed
+    # sequences whenever the number of frames equals the number of codebooks
+    mask = torch.ones(embeds.shape[:2], dtype=torch.long, device=embeds.device)
+    return decoder(inputs_embeds=embeds, attention_mask=mask, use_cache=False).logits

@@ -2,6 +2,7 @@
 
 from voxtune.prepare.stages import (
     align,
+    emotion,
     ingest,
     language_tags,
     normalise,
@@ -11,11 +12,13 @@ from voxtune.prepare.stages import (
     speakers,
     split,
     standardise,
+    transcribe,
     validate_text,
 )
 
 __all__ = [
     "align",
+    "emotion",
     "ingest",
     "language_tags",
     "normalise",
@@ -25,5 +28,6 @@ __all__ = [
     "speakers",
     "split",
     "standardise",
+    "transcribe",
     "validate_text",
 ]

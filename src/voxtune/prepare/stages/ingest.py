@@ -50,7 +50,8 @@ class IngestConfig(StageConfig):
     speaker: str | None = None
     """Speaker of every item that does not name its own; ``{folder}`` uses the parent folder's name."""
     synthetic: bool = False
-    """Mark the items as synthetic speech (provenance for training mixes)."""
+    """Mark the items as synthetic speech (provenance for training mixes); a manifest can also mark
+    single rows with a ``synthetic`` column."""
 
     @model_validator(mode="after")
     def _options_fit_the_format(self) -> IngestConfig:
@@ -117,6 +118,7 @@ class Ingest(SourceStage):
         if path.suffix.lower() in NEEDS_FFMPEG:
             path = transcode_to_flac(path, self.context.audio_dir / "decoded" / f"{item['id']}.flac")
         extra = dict(item.get("extra") or {})
+        synthetic = _is_true(extra.pop(fields.SYNTHETIC, False)) or self.config.synthetic
         text = item.get("text")
         if "sidecar" in item:
             text = _read_sidecar(Path(item["sidecar"]))
@@ -132,7 +134,7 @@ class Ingest(SourceStage):
             words=item.get("words"),
             extra=extra or None,
             source=source,
-            synthetic=self.config.synthetic,
+            synthetic=synthetic,
         )
         if metadata:
             fields.cut_custom(cut)[fields.SOURCE_META] = metadata
@@ -155,3 +157,10 @@ def _read_sidecar(path: Path) -> str:
         return path.read_text(encoding="utf-8").strip()
     except UnicodeDecodeError:
         raise ItemError("bad_transcript", f"transcript file {path.name} is not UTF-8 text") from None
+
+
+def _is_true(value: object) -> bool:
+    """A manifest flag: JSON true, or a csv cell such as ``true``, ``yes`` or ``1``."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1")
+    return bool(value)

@@ -56,7 +56,11 @@ def is_abbreviation(chunk: Chunk, language: Language) -> bool:
 
 
 def is_keyword(word: str, language: Language, distance: int) -> bool:
-    """Whether ``word`` (lower-case), ``distance`` words before a number, marks it as an identifier."""
+    """Whether ``word`` (lower-case), ``distance`` words before a number, marks it as an identifier.
+
+    An elided article in front (fr/lb ``l'``, ``d'``) does not hide the keyword behind it.
+    """
+    word = word.replace("’", "'").rsplit("'", 1)[-1]
     if distance == 0 and word in language.weak_id_keywords:
         return True
     if word in language.id_keywords:

@@ -7,8 +7,8 @@ og nioghalvfems"), ordinal dot ("3. maj").
 
 from __future__ import annotations
 
-from voxtune.text.normalise.errors import NormaliseError
-from voxtune.text.normalise.languages.base import Context, Currency, Language
+from voxtune.text.normalise.languages.base import Currency
+from voxtune.text.normalise.languages.nordic import CountingWords, DanoNorwegian, dano_norwegian_cardinal
 
 UNITS = [
     "nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv", "tretten",
@@ -36,40 +36,11 @@ def below_100(n: int) -> str:
     return (f"{UNITS[unit]}og" if unit else "") + TENS[tens]
 
 
-def below_1000(n: int, leading: bool) -> list[str]:
-    hundreds, rest = divmod(n, 100)
-    words = []
-    if hundreds:
-        if hundreds == 1:
-            words += ["hundrede"] if leading else ["et", "hundrede"]
-        else:
-            words += [UNITS[hundreds], "hundrede"]
-        if rest:
-            words.append("og")
-    if rest:
-        words.append(below_100(rest))
-    return words
+WORDS = CountingWords(UNITS, below_100, hundred="hundrede", thousand="tusind", neuter_one="et", scales=SCALES)
 
 
 def cardinal_da(n: int) -> str:
-    if n == 0:
-        return UNITS[0]
-    words: list[str] = []
-    for scale, one, many in SCALES:
-        count, n = divmod(n, scale)
-        if count:
-            words += ["en", one] if count == 1 else [*below_1000(count, leading=True), many]
-    thousands, rest = divmod(n, 1000)
-    if thousands:
-        if thousands == 1:
-            words += ["et", "tusind"] if words else ["tusind"]
-        else:
-            words += [*below_1000(thousands, leading=not words), "tusind"]
-    if rest:
-        if words and rest < 100:
-            words.append("og")
-        words += below_1000(rest, leading=not words)
-    return " ".join(words)
+    return dano_norwegian_cardinal(n, WORDS)
 
 
 def ordinal_below_100(n: int) -> str:
@@ -79,8 +50,16 @@ def ordinal_below_100(n: int) -> str:
     return (f"{UNITS[unit]}og" if unit else "") + ORDINAL_TENS[tens]
 
 
-class Danish(Language):
+class Danish(DanoNorwegian):
     """Danish (rigsdansk)."""
+
+    units = UNITS
+    clock_one = "et"
+    hundred = "hundrede"
+    ordinal_round = ORDINAL_ROUND
+    spell = staticmethod(cardinal_da)
+    spell_below_100 = staticmethod(below_100)
+    spell_ordinal_below_100 = staticmethod(ordinal_below_100)
 
     code = "da"
     name = "Danish"
@@ -127,38 +106,3 @@ class Danish(Language):
     number_abbreviations = {"nr.": "nummer", "kl.": "klokken", "tlf.": "telefon"}
     hash_word = "nummer"
     ordinal_dot = True
-
-    def cardinal_words(self, n: int, attributive: bool = False) -> str:
-        return cardinal_da(n)
-
-    def ordinal_words(self, n: int, context: Context, suffix: str = "") -> str:
-        rest = n % 100
-        if rest == 0:
-            words = cardinal_da(n).split()
-            words[-1] = ORDINAL_ROUND.get(words[-1], words[-1])
-            return " ".join(words)
-        if n < 100:
-            return ordinal_below_100(n)
-        return f"{cardinal_da(n - rest)} og {ordinal_below_100(rest)}"
-
-    def year(self, n: int) -> str:
-        if 1100 <= n <= 1999:
-            head = f"{below_100(n // 100)} hundrede"
-            return f"{head} og {below_100(n % 100)}" if n % 100 else head
-        return self.cardinal(n)
-
-    def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """Read as written on a clock: "ti tredive", "ni nul fem", "ti"."""
-        hours = "et" if hour == 1 else self.cardinal(hour)
-        if minute == 0:
-            return hours
-        return f"{hours} " + (f"nul {UNITS[minute]}" if minute < 10 else below_100(minute))
-
-    def day_of_month(self, n: int, context: Context) -> str:
-        return self.ordinal(n, context)
-
-    def hyphen_compound(self, n: int, suffix: str) -> str:
-        """Glue the number to the word: "20-årig" -> "tyveårig" (decades like "1990'erne" are rejected)."""
-        if n >= 1000:
-            raise NormaliseError("unsupported_number_format", f"no reading for '{n}-{suffix}'")
-        return cardinal_da(n).replace(" ", "") + suffix

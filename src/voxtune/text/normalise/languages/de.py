@@ -55,6 +55,7 @@ class German(Language):
         "handy", "mobil", "fax", "postleitzahl", "plz", "konto", "kontonummer", "iban", "referenz",
         "aktenzeichen", "kundennummer", "rechnung", "rechnungsnummer", "ticket", "buchung",
         "buchungsnummer", "sendungsnummer", "flug", "pin", "id", "ausweis", "vorwahl", "durchwahl",
+        "lagerplatz", "stellplatz", "lagerort", "fach",
     })  # fmt: skip
     weak_id_keywords = frozenset({"nummer", "nr"})
     id_keyword_suffixes = ("nummer", "code")

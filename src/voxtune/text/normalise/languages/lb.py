@@ -122,7 +122,7 @@ class Luxembourgish(Language):
                    "mio.": ("Milliounen", 10**6)}  # fmt: skip
     id_keywords = frozenset({
         "bestellung", "code", "telefon", "tel", "handy", "postcode", "kont", "kontonummer", "referenz",
-        "rechnung", "ticket", "matricule", "pin", "iban", "reservatioun", "fluch", "dossier",
+        "rechnung", "ticket", "matricule", "pin", "iban", "reservatioun", "fluch", "dossier", "standuert",
     })  # fmt: skip
     weak_id_keywords = frozenset({"nummer", "nr"})
     id_keyword_suffixes = ("nummer", "code")

@@ -6,8 +6,8 @@ Modern counting ("tjueen", not "en og tjue"), "sju" for 7, "og" before the last 
 
 from __future__ import annotations
 
-from voxtune.text.normalise.errors import NormaliseError
-from voxtune.text.normalise.languages.base import Context, Currency, Language
+from voxtune.text.normalise.languages.base import Currency
+from voxtune.text.normalise.languages.nordic import CountingWords, DanoNorwegian, dano_norwegian_cardinal
 
 UNITS = [
     "null", "en", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv",
@@ -31,41 +31,11 @@ def below_100(n: int) -> str:
     return TENS[tens] + (UNITS[unit] if unit else "")
 
 
-def below_1000(n: int, leading: bool) -> list[str]:
-    hundreds, rest = divmod(n, 100)
-    words = []
-    if hundreds:
-        words += (
-            ["hundre"]
-            if hundreds == 1 and leading
-            else ["ett" if hundreds == 1 else UNITS[hundreds], "hundre"]
-        )
-        if rest:
-            words.append("og")
-    if rest:
-        words.append(below_100(rest))
-    return words
+WORDS = CountingWords(UNITS, below_100, hundred="hundre", thousand="tusen", neuter_one="ett", scales=SCALES)
 
 
 def cardinal_nb(n: int) -> str:
-    if n == 0:
-        return UNITS[0]
-    words: list[str] = []
-    for scale, one, many in SCALES:
-        count, n = divmod(n, scale)
-        if count:
-            words += ["en", one] if count == 1 else [*below_1000(count, leading=True), many]
-    thousands, rest = divmod(n, 1000)
-    if thousands:
-        if thousands == 1:
-            words += ["ett", "tusen"] if words else ["tusen"]
-        else:
-            words += [*below_1000(thousands, leading=not words), "tusen"]
-    if rest:
-        if words and rest < 100:
-            words.append("og")
-        words += below_1000(rest, leading=not words)
-    return " ".join(words)
+    return dano_norwegian_cardinal(n, WORDS)
 
 
 def ordinal_below_100(n: int) -> str:
@@ -75,8 +45,16 @@ def ordinal_below_100(n: int) -> str:
     return TENS[tens] + (ORDINAL_UNITS[unit - 1] if unit else "ende")
 
 
-class Norwegian(Language):
+class Norwegian(DanoNorwegian):
     """Norwegian Bokmål (also reached through the code ``no``)."""
+
+    units = UNITS
+    clock_one = "ett"
+    hundred = "hundre"
+    ordinal_round = ORDINAL_ROUND
+    spell = staticmethod(cardinal_nb)
+    spell_below_100 = staticmethod(below_100)
+    spell_ordinal_below_100 = staticmethod(ordinal_below_100)
 
     code = "nb"
     name = "Norwegian Bokmål"
@@ -124,38 +102,3 @@ class Norwegian(Language):
     number_abbreviations = {"nr.": "nummer", "kl.": "klokka", "tlf.": "telefon"}
     hash_word = "nummer"
     ordinal_dot = True
-
-    def cardinal_words(self, n: int, attributive: bool = False) -> str:
-        return cardinal_nb(n)
-
-    def ordinal_words(self, n: int, context: Context, suffix: str = "") -> str:
-        rest = n % 100
-        if rest == 0:
-            words = cardinal_nb(n).split()
-            words[-1] = ORDINAL_ROUND.get(words[-1], words[-1])
-            return " ".join(words)
-        if n < 100:
-            return ordinal_below_100(n)
-        return f"{cardinal_nb(n - rest)} og {ordinal_below_100(rest)}"
-
-    def year(self, n: int) -> str:
-        if 1100 <= n <= 1999:
-            head = f"{below_100(n // 100)} hundre"
-            return f"{head} og {below_100(n % 100)}" if n % 100 else head
-        return self.cardinal(n)
-
-    def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """Read as written on a clock: "ti tretti", "ni null fem", "ti"."""
-        hours = "ett" if hour == 1 else self.cardinal(hour)
-        if minute == 0:
-            return hours
-        return f"{hours} " + (f"null {UNITS[minute]}" if minute < 10 else below_100(minute))
-
-    def day_of_month(self, n: int, context: Context) -> str:
-        return self.ordinal(n, context)
-
-    def hyphen_compound(self, n: int, suffix: str) -> str:
-        """Glue the number to the word: "20-åring" -> "tjueåring" (decades, "1990-tallet", are rejected)."""
-        if n >= 1000:
-            raise NormaliseError("unsupported_number_format", f"no reading for '{n}-{suffix}'")
-        return cardinal_nb(n).replace(" ", "") + suffix

@@ -45,7 +45,7 @@ class Dutch(Language):
         "bestelling", "bestelnummer", "order", "ordernummer", "code", "telefoon", "tel", "telefoonnummer",
         "mobiel", "fax", "postcode", "rekening", "rekeningnummer", "iban", "referentie", "klantnummer",
         "factuur", "factuurnummer", "ticket", "boeking", "boekingsnummer", "vlucht", "pin", "bsn",
-        "dossier",
+        "dossier", "locatie", "locatiecode", "vak",
     })  # fmt: skip
     weak_id_keywords = frozenset({"nummer", "nr"})
     id_keyword_suffixes = ("nummer", "code")

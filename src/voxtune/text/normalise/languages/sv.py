@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from voxtune.text.normalise.errors import NormaliseError
-from voxtune.text.normalise.languages.base import Context, Currency, Language
+from voxtune.text.normalise.languages.base import Context, Currency
+from voxtune.text.normalise.languages.nordic import Nordic
 
 UNITS = [
     "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv",
@@ -83,8 +83,13 @@ def ordinal_below_100(n: int) -> str:
     return TENS[tens] + (ORDINAL_UNITS[unit - 1] if unit else "nde")
 
 
-class Swedish(Language):
+class Swedish(Nordic):
     """Swedish (rikssvenska)."""
+
+    units = UNITS
+    clock_one = "ett"
+    spell = staticmethod(cardinal_sv)
+    spell_below_100 = staticmethod(below_100)
 
     code = "sv"
     name = "Swedish"
@@ -116,10 +121,10 @@ class Swedish(Language):
     id_keywords = frozenset({
         "order", "ordernummer", "kod", "telefon", "tel", "mobil", "postnummer", "konto", "kontonummer",
         "referens", "kundnummer", "faktura", "fakturanummer", "biljett", "bokning", "bokningsnummer", "pin",
-        "personnummer", "ärende", "ärendenummer",
+        "personnummer", "ärende", "ärendenummer", "plats", "platsen", "lagerplats",
     })  # fmt: skip
     weak_id_keywords = frozenset({"nummer", "nr"})
-    id_keyword_suffixes = ("nummer", "kod")
+    id_keyword_suffixes = ("nummer", "kod", "koden", "numret")
     year_cues = frozenset({
         "i", "år", "året", "sedan", "från", "till", "hösten", "våren", "sommaren", "vintern",
     })  # fmt: skip
@@ -157,19 +162,3 @@ class Swedish(Language):
         if 1100 <= n <= 1999:
             return below_100(n // 100) + "hundra" + (below_100(n % 100) if n % 100 else "")
         return self.cardinal(n)
-
-    def time(self, hour: int, minute: int, period: str | None = None) -> str:
-        """Read as written on a clock: "tio trettio", "nio noll fem", "tio"."""
-        if minute == 0:
-            return cardinal_sv(hour)
-        middle = f"noll {UNITS[minute]}" if minute < 10 else below_100(minute)
-        return f"{cardinal_sv(hour)} {middle}"
-
-    def day_of_month(self, n: int, context: Context) -> str:
-        return self.ordinal(n, context)
-
-    def hyphen_compound(self, n: int, suffix: str) -> str:
-        """Glue the number to the word: "20-åring" -> "tjugoåring" (decades, "1990-talet", are rejected)."""
-        if n >= 1000:
-            raise NormaliseError("unsupported_number_format", f"no reading for '{n}-{suffix}'")
-        return cardinal_sv(n).replace(" ", "") + suffix
