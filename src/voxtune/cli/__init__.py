@@ -14,7 +14,18 @@ from voxtune import __version__
 from voxtune.cli.app import app
 from voxtune.errors import VoxtuneError
 
-from . import corpus, data, demo, evaluate_pause, interop, merge, prepare, train  # noqa: F401
+from . import (  # noqa: F401  (register commands)
+    corpus,
+    data,
+    demo,
+    evaluate,
+    evaluate_pause,
+    interop,
+    listen,
+    merge,
+    prepare,
+    train,
+)
 
 
 def main() -> None:

@@ -181,12 +181,37 @@ def train_tiny_stt(ctx: DemoContext) -> StepResult:
     )
 
 
+def evaluate_tiny_model(ctx: DemoContext) -> StepResult:
+    """Evaluate the trained adapters against the tiny base: test split, regression set, confusion."""
+    from voxtune.demo.sentences import LANGUAGE_SENTENCES
+    from voxtune.demo.tiny_judges import build_demo_language_id
+    from voxtune.evaluate.suite import load_eval_config, run_evaluation
+    from voxtune.ui.evaluation import EvalProgressBars, evaluation_table, headline
+
+    config_path = ctx.out / "eval.yaml"
+    if not config_path.is_file():
+        template = resources.files("voxtune.demo").joinpath("eval.yaml").read_text(encoding="utf-8")
+        config_path.write_text(template, encoding="utf-8")
+    build_demo_language_id(ctx.out / "tiny-lid", sorted(LANGUAGE_SENTENCES), seed=ctx.seed)
+    config = load_eval_config(config_path)
+    with EvalProgressBars() as bars:
+        result = run_evaluation(config, progress=bars)
+    for set_name in result.table:
+        ctx.console.print(evaluation_table(result, set_name))
+    return StepResult(
+        "evaluate",
+        headline(result),
+        {"report": result.report_path, "metrics": result.metrics_path, "evaluation config": config_path},
+    )
+
+
 STEPS: list[tuple[str, DemoStep]] = [
     ("corpus", generate_corpus),
     ("prepare", prepare_corpus),
     ("export", export_for_training),
     ("train", train_tiny_model),
     ("stt", train_tiny_stt),
+    ("evaluate", evaluate_tiny_model),
 ]
 
 
