@@ -64,3 +64,20 @@ def test_kokoro_step_trains_exports_and_kmodel_speaks(
     written = sample.stat().st_mtime
     again = train_tiny_kokoro(ctx)  # a finished run: nothing retrained, nothing re-exported
     assert again.summary == result.summary and sample.stat().st_mtime == written
+
+    from typer.testing import CliRunner
+
+    from voxtune.cli import app
+
+    adapter = result.outputs["kokoro run"] / "adapters" / "lb"
+    merged = tmp_path / "merged"
+    cli = CliRunner().invoke(app, ["merge", str(adapter), "--out", str(merged)], env={"COLUMNS": "200"})
+    assert cli.exit_code == 0, cli.output
+    assert read_json(merged / "merge.json")["family"] == "kokoro"
+    folder = merged / "kokoro"
+    assert sorted(p.name for p in (folder / "voices").iterdir()) == ["lb_f.pt", "lb_max.pt"]
+    with quiet_kokoro():
+        via_cli = KModel(
+            repo_id="hexgrad/Kokoro-82M", config=str(folder / "config.json"), model=str(folder / WEIGHTS_FILE)
+        )
+    assert torch.equal(via_cli.bert_encoder.weight, trained.bert_encoder.weight)  # same merge as the step

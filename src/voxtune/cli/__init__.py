@@ -14,7 +14,18 @@ from voxtune import __version__
 from voxtune.cli.app import app
 from voxtune.errors import VoxtuneError
 
-from . import corpus, data, demo, interop, prepare, train  # noqa: F401  (register commands)
+from . import (  # noqa: F401  (register commands)
+    corpus,
+    data,
+    demo,
+    evaluate,
+    evaluate_pause,
+    interop,
+    listen,
+    merge,
+    prepare,
+    train,
+)
 
 
 def main() -> None:

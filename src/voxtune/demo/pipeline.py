@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -158,43 +157,14 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
 
 
 def train_tiny_kokoro(ctx: DemoContext) -> StepResult:
-    """Build a tiny random Kokoro, train it with LoRA on the Luxembourgish items, merge the adapter into
-    a folder in Kokoro's own layout, and let the ``kokoro`` package's KModel speak from it (~30 s: even
-    a tiny Kokoro keeps its full-size decoder; the merged export is redone only after new training)."""
-    import shutil
-
-    import soundfile as sf
-
-    from voxtune.models.kokoro.export import export_adapter
-    from voxtune.models.kokoro.tiny import build_tiny_kokoro
-    from voxtune.train import load_train_config, run_training
-    from voxtune.ui.training import TrainProgressBars, quiet_transformers, train_table
+    """Tiny Kokoro: LoRA on the Luxembourgish items, merged into Kokoro's own layout, spoken by KModel."""
+    from voxtune.demo.kokoro import train_export_speak
+    from voxtune.ui.training import quiet_transformers, train_table
 
     quiet_transformers()
-    model_dir = ctx.out / "tiny-kokoro"
-    marker = model_dir / "voxtune_demo.json"
-    built = not (marker.is_file() and read_json(marker) == {"seed": ctx.seed})
-    if built:
-        build_tiny_kokoro(model_dir, seed=ctx.seed)
-        write_json({"seed": ctx.seed}, marker)
-    config_path = ctx.out / "kokoro.yaml"
-    if not config_path.is_file():
-        template = resources.files("voxtune.demo").joinpath("kokoro.yaml").read_text(encoding="utf-8")
-        config_path.write_text(template, encoding="utf-8")
-    config = load_train_config(config_path)
-    if built:  # a run on an earlier tiny model cannot be resumed on this one
-        shutil.rmtree(Path(config.output) / config.name, ignore_errors=True)
-    with TrainProgressBars() as bars:
-        result = run_training(config, resume=True, progress=bars)
+    result, exported, sample, seconds = train_export_speak(ctx.out, seed=ctx.seed)
     ctx.console.print(train_table(result))
     stage = result.stages[-1]
-    adapter = Path(stage.adapter_dir or "")
-    exported, sample = ctx.out / "kokoro-lb", ctx.out / "kokoro-lb-sample.wav"
-    weights = adapter / "adapter_model.safetensors"
-    if not (sample.is_file() and weights.is_file() and sample.stat().st_mtime > weights.stat().st_mtime):
-        export_adapter(adapter, exported)
-        sf.write(str(sample), _kmodel_speaks(exported, "Moien, wéi geet et dir?", "lb_max"), 24_000)
-    seconds = sf.info(str(sample)).duration
     return StepResult(
         "kokoro",
         f"{stage.steps} LoRA steps on {stage.train_items} lb items, loss {stage.train_loss:.2f}; "
@@ -203,21 +173,53 @@ def train_tiny_kokoro(ctx: DemoContext) -> StepResult:
     )
 
 
-def _kmodel_speaks(folder: Path, text: str, voice: str) -> np.ndarray:
-    """Audio of ``text`` from the exported folder through the kokoro package itself (KModel + voice file)."""
-    from kokoro import KModel, KPipeline
+def train_tiny_stt(ctx: DemoContext) -> StepResult:
+    """Tiny Kyutai STT: write the English digit sentences as words, merge, export kyutai's naming, and
+    probe the pause heads base vs adapter on digit and ordinary utterances."""
+    from voxtune.demo.stt import train_merge_probe
+    from voxtune.ui.pause_probe import pause_table
+    from voxtune.ui.training import entropy_line, quiet_transformers, train_table
 
-    from voxtune.models.kokoro.checkpoint import WEIGHTS_FILE, quiet_kokoro
-    from voxtune.models.kokoro.timing import text_phonemes
+    quiet_transformers()
+    model_dir, trained, merged, probe = train_merge_probe(ctx.out, ctx.corpus_dir, seed=ctx.seed)
+    ctx.console.print(train_table(trained))
+    ctx.console.print(pause_table(probe.rows, head=2, threshold=0.6))
+    stage = trained.stages[-1]
+    return StepResult(
+        "stt",
+        f"{stage.stage}: {entropy_line(stage)}; merged to transformers + kyutai naming; "
+        f"pause probe on {probe.items} utterances ({probe.digit_items} with digit runs)",
+        {
+            "tiny STT": model_dir,
+            "STT run": trained.run_dir,
+            "merged STT": merged.outputs["kyutai"][0].parent.parent,
+            "pause plot": probe.files["plot"],
+        },
+    )
 
-    with quiet_kokoro():
-        model = KModel(
-            repo_id="hexgrad/Kokoro-82M", config=str(folder / "config.json"), model=str(folder / WEIGHTS_FILE)
-        )
-    pipeline = KPipeline(lang_code="e", repo_id="hexgrad/Kokoro-82M", model=model)  # "e": offline espeak G2P
-    phonemes = text_phonemes(text, "lb")
-    results = pipeline.generate_from_tokens(phonemes, voice=str(folder / "voices" / f"{voice}.pt"))
-    return next(iter(results)).audio.numpy()
+
+def evaluate_tiny_model(ctx: DemoContext) -> StepResult:
+    """Evaluate the trained adapters against the tiny base: test split, regression set, confusion."""
+    from voxtune.demo.sentences import LANGUAGE_SENTENCES
+    from voxtune.demo.tiny_judges import build_demo_language_id
+    from voxtune.evaluate.suite import load_eval_config, run_evaluation
+    from voxtune.ui.evaluation import EvalProgressBars, evaluation_table, headline
+
+    config_path = ctx.out / "eval.yaml"
+    if not config_path.is_file():
+        template = resources.files("voxtune.demo").joinpath("eval.yaml").read_text(encoding="utf-8")
+        config_path.write_text(template, encoding="utf-8")
+    build_demo_language_id(ctx.out / "tiny-lid", sorted(LANGUAGE_SENTENCES), seed=ctx.seed)
+    config = load_eval_config(config_path)
+    with EvalProgressBars() as bars:
+        result = run_evaluation(config, progress=bars)
+    for set_name in result.table:
+        ctx.console.print(evaluation_table(result, set_name))
+    return StepResult(
+        "evaluate",
+        headline(result),
+        {"report": result.report_path, "metrics": result.metrics_path, "evaluation config": config_path},
+    )
 
 
 STEPS: list[tuple[str, DemoStep]] = [
@@ -226,6 +228,8 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("export", export_for_training),
     ("train", train_tiny_model),
     ("kokoro", train_tiny_kokoro),
+    ("stt", train_tiny_stt),
+    ("evaluate", evaluate_tiny_model),
 ]
 
 

@@ -130,11 +130,13 @@ class LossOutput:
 
 @dataclass(frozen=True)
 class GenerationRequest:
-    """What to generate: for TTS ``text`` (+ speaker, language); for STT ``audio`` at ``sample_rate``."""
+    """What to generate: for TTS ``text`` (+ speaker, language); for STT ``audio`` at ``sample_rate``;
+    for speech-to-speech the user's ``audio`` (+ the speaker and ``emotion`` to answer in)."""
 
     text: str | None = None
     speaker: str | None = None
     language: str | None = None
+    emotion: str | None = None
     audio: np.ndarray | None = None
     sample_rate: int | None = None
 
@@ -283,3 +285,26 @@ class ModelFamily(ABC):
     def settings(self, data: Mapping[str, Any] | None) -> FamilySettings:
         """Validate a ``family:`` config block (plain pydantic; callers wrap errors with context)."""
         return self.settings_class.model_validate(dict(data or {}))
+
+    export_formats: ClassVar[tuple[str, ...]] = ("transformers",)
+    """Formats ``export`` writes; ``transformers`` (a ``save_pretrained`` folder) is always one."""
+
+    def export(
+        self,
+        loaded: LoadedModel,
+        folder: str | Path,
+        *,
+        format: str = "transformers",
+        dtype: torch.dtype = torch.bfloat16,
+    ) -> list[Path]:
+        """Write ``loaded`` (adapters already merged) as a standalone model in ``format`` and ``dtype``;
+        return the files written. Families with their own formats (kyutai's naming) extend this."""
+        from voxtune.errors import ConfigError
+        from voxtune.models.saving import save_transformers_folder
+
+        if format != "transformers":
+            raise ConfigError(
+                f"the {self.name} family cannot export '{format}'",
+                hint=f"Formats it writes: {', '.join(self.export_formats)}",
+            )
+        return save_transformers_folder(loaded, folder, dtype)

@@ -11,7 +11,12 @@ from pathlib import Path
 from voxtune.errors import InputError
 from voxtune.models.base import ModelFamily
 
-_BUILTIN: dict[str, str] = {"csm": "voxtune.models.csm.family", "kokoro": "voxtune.models.kokoro.family"}
+_BUILTIN: dict[str, str] = {
+    "csm": "voxtune.models.csm.family",
+    "kokoro": "voxtune.models.kokoro.family",
+    "kyutai_stt": "voxtune.models.kyutai_stt.family",
+    "moshi": "voxtune.models.moshi.family",
+}
 _FAMILIES: dict[str, type[ModelFamily]] = {}
 
 
