@@ -25,7 +25,7 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "voxtune demo" in result.stdout
-    for step in ("corpus", "prepare", "export", "train", "stt", "serve"):
+    for step in ("corpus", "prepare", "export", "train", "kokoro", "stt", "evaluate", "serve"):
         assert f"│ {step}" in result.stdout
     for adapter in ("multilingual", "nordic-nb", "nordic-sv"):  # the server answered once per adapter
         audio, rate = sf.read(str(out / "served" / f"{adapter}.wav"))
@@ -45,6 +45,14 @@ def test_demo_runs_the_chain_and_prints_its_outputs(tmp_path: Path) -> None:
     codes = {entry["id"]: entry["code"] for entry in ledger}
     expected = json.loads((out / "raw" / "expected_rejections.json").read_text(encoding="utf-8"))
     assert codes == expected  # every bad item rejected, for the reason it was built with, and nothing else
+    metrics = json.loads((out / "eval" / "demo-eval" / "metrics.json").read_text(encoding="utf-8"))
+    assert [s["name"] for s in metrics["systems"]] == ["base", "multilingual", "nb", "sv", "reference"]
+    assert set(metrics["deltas"]["test"]["all"]["mcd_db"]) == {"multilingual", "nb", "sv"}
+    assert set(metrics["deltas"]["regression"]["all"]["wer"]) == {"multilingual", "nb", "sv"}
+    assert (
+        metrics["confusion"]["labels"] == ["nb", "sv"] and sum(map(sum, metrics["confusion"]["counts"])) == 2
+    )
+    assert (out / "eval" / "demo-eval" / "report.html").stat().st_size > 100_000
     again = subprocess.run(
         [sys.executable, "-m", "voxtune", "demo", "--out", str(out)],
         capture_output=True,

@@ -14,7 +14,20 @@ from voxtune import __version__
 from voxtune.cli.app import app
 from voxtune.errors import VoxtuneError
 
-from . import adapters, corpus, data, demo, evaluate_pause, interop, merge, prepare, serve, train  # noqa: F401
+from . import (  # noqa: F401  (register commands)
+    adapters,
+    corpus,
+    data,
+    demo,
+    evaluate,
+    evaluate_pause,
+    interop,
+    listen,
+    merge,
+    prepare,
+    serve,
+    train,
+)
 
 
 def main() -> None:

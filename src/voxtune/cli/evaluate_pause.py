@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from voxtune.cli.evaluate_group import evaluate_app
+from voxtune.cli.evaluate import evaluate_app
 
 
 @evaluate_app.command("pause")

@@ -47,7 +47,8 @@ def merge(
         [],
         "--format",
         "-f",
-        help="transformers (default) or kyutai (the naming kyutai's Rust server reads); repeatable.",
+        help="transformers (default) or kyutai (the naming kyutai's Rust server reads); repeatable. "
+        "Kokoro adapters always give Kokoro's own layout (out/kokoro: config.json, weights, voices/).",
     ),
     dtype: str = typer.Option("bf16", help="Weights' dtype: bf16, fp16 or fp32."),
     scaling: float | None = typer.Option(

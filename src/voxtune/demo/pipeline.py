@@ -156,6 +156,23 @@ def train_tiny_model(ctx: DemoContext) -> StepResult:
     )
 
 
+def train_tiny_kokoro(ctx: DemoContext) -> StepResult:
+    """Tiny Kokoro: LoRA on the Luxembourgish items, merged into Kokoro's own layout, spoken by KModel."""
+    from voxtune.demo.kokoro import train_export_speak
+    from voxtune.ui.training import quiet_transformers, train_table
+
+    quiet_transformers()
+    result, exported, sample, seconds = train_export_speak(ctx.out, seed=ctx.seed)
+    ctx.console.print(train_table(result))
+    stage = result.stages[-1]
+    return StepResult(
+        "kokoro",
+        f"{stage.steps} LoRA steps on {stage.train_items} lb items, loss {stage.train_loss:.2f}; "
+        f"KModel spoke {seconds:.1f} s from the export",
+        {"kokoro run": result.run_dir, "kokoro export": exported, "kokoro sample": sample},
+    )
+
+
 def train_tiny_stt(ctx: DemoContext) -> StepResult:
     """Tiny Kyutai STT: write the English digit sentences as words, merge, export kyutai's naming, and
     probe the pause heads base vs adapter on digit and ordinary utterances."""
@@ -181,69 +198,37 @@ def train_tiny_stt(ctx: DemoContext) -> StepResult:
     )
 
 
+def evaluate_tiny_model(ctx: DemoContext) -> StepResult:
+    """Evaluate the trained adapters against the tiny base: test split, regression set, confusion."""
+    from voxtune.demo.sentences import LANGUAGE_SENTENCES
+    from voxtune.demo.tiny_judges import build_demo_language_id
+    from voxtune.evaluate.suite import load_eval_config, run_evaluation
+    from voxtune.ui.evaluation import EvalProgressBars, evaluation_table, headline
+
+    config_path = ctx.out / "eval.yaml"
+    if not config_path.is_file():
+        template = resources.files("voxtune.demo").joinpath("eval.yaml").read_text(encoding="utf-8")
+        config_path.write_text(template, encoding="utf-8")
+    build_demo_language_id(ctx.out / "tiny-lid", sorted(LANGUAGE_SENTENCES), seed=ctx.seed)
+    config = load_eval_config(config_path)
+    with EvalProgressBars() as bars:
+        result = run_evaluation(config, progress=bars)
+    for set_name in result.table:
+        ctx.console.print(evaluation_table(result, set_name))
+    return StepResult(
+        "evaluate",
+        headline(result),
+        {"report": result.report_path, "metrics": result.metrics_path, "evaluation config": config_path},
+    )
+
+
 def serve_adapters(ctx: DemoContext) -> StepResult:
-    """Start the server on 127.0.0.1 (a free port) with the tiny CSM and the tiny STT and their trained
-    adapters, call each adapter once over HTTP (a sentence in its language to speak, an English digit
-    sentence to transcribe), save what it returns, and stop the server."""
-    import io
-
-    import httpx
-    import soundfile as sf
-
-    from voxtune.demo import sentences
-    from voxtune.demo.stt import english_items
-    from voxtune.models import mimi
-    from voxtune.serve.config import load_serve_config
-    from voxtune.serve.server import background_server
-    from voxtune.serve.service import start_service
+    """Serve the tiny CSM and STT with their adapters over HTTP, call each adapter once, stop the server."""
+    from voxtune.demo.serving import call_each_adapter
     from voxtune.ui.training import quiet_transformers
 
     quiet_transformers()
-    config_path = ctx.out / "serve.yaml"
-    if not config_path.is_file():
-        template = resources.files("voxtune.demo").joinpath("serve.yaml").read_text(encoding="utf-8")
-        config_path.write_text(template, encoding="utf-8")
-    said = {"nb": sentences.NORWEGIAN[3], "sv": sentences.SWEDISH[3], "da": sentences.DANISH[3]}
-    texts, clips = english_items(ctx.corpus_dir)
-    upload = io.BytesIO()
-    sf.write(upload, clips[0], mimi.SAMPLE_RATE, format="WAV")
-    served = ctx.out / "served"
-    served.mkdir(exist_ok=True)
-    service = start_service(load_serve_config(config_path))
-    parts: list[str] = []
-    try:
-        with background_server(service) as url, httpx.Client(base_url=url, timeout=120) as client:
-            for model in [m for m in client.get("/v1/models").json()["data"] if m["adapter"]]:
-                adapter = model["adapter"]
-                if model["task"] == "stt":
-                    response = client.post(
-                        "/v1/audio/transcriptions",
-                        files={"file": ("digits.wav", upload.getvalue(), "audio/wav")},
-                        data={"model": model["id"], "response_format": "json"},
-                    )
-                    response.raise_for_status()
-                    heard = response.json()["text"]
-                    (served / f"{adapter}.txt").write_text(f"said: {texts[0]}\nheard: {heard}\n", "utf-8")
-                    parts.append(f"{adapter} heard {heard[:40]!r}")
-                    continue
-                language = next((x for x in sorted(model["languages"]) if x in said), "nb")
-                voice = next((v for v in model["voices"] if v.startswith(language)), "default")
-                response = client.post(
-                    "/v1/audio/speech",
-                    json={
-                        "model": model["id"],
-                        "input": said[language],
-                        "voice": voice,
-                        "language": language,
-                        "response_format": "wav",
-                    },
-                )
-                response.raise_for_status()
-                (served / f"{adapter}.wav").write_bytes(response.content)
-                seconds = (len(response.content) - 44) / 2 / int(response.headers["x-sample-rate"])
-                parts.append(f"{adapter} ({language}, {voice}): {seconds:.1f} s")
-    finally:
-        service.close()
+    url, parts, served, config_path = call_each_adapter(ctx.out, ctx.corpus_dir)
     return StepResult(
         "serve",
         f"{len(parts)} adapters on 2 bases over HTTP at {url}: " + "; ".join(parts),
@@ -256,7 +241,9 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("prepare", prepare_corpus),
     ("export", export_for_training),
     ("train", train_tiny_model),
+    ("kokoro", train_tiny_kokoro),
     ("stt", train_tiny_stt),
+    ("evaluate", evaluate_tiny_model),
     ("serve", serve_adapters),
 ]
 

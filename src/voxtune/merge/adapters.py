@@ -130,6 +130,8 @@ def merge_adapter(
     adapter = Path(adapter)
     metadata = adapter_metadata(adapter)
     family_name = metadata.get("family")
+    if family_name == "kokoro":
+        return _merge_kokoro(adapter, Path(out), metadata, base)
     if family_name:
         unknown = [f for f in formats if f not in get_family(family_name).export_formats]
         if unknown:
@@ -146,5 +148,24 @@ def merge_adapter(
         kind="peft" if metadata.get("method") != "full" else "full",
         dtype=str(dtype).removeprefix("torch."),
         outputs=outputs,
+        details={"stage": metadata.get("stage"), "run": metadata.get("run")},
+    )
+
+
+def _merge_kokoro(adapter: Path, out: Path, metadata: dict[str, Any], base: str | Path | None) -> MergeResult:
+    """Kokoro adapters carry voice tables and new symbol rows that the base gains before peft applies, so
+    the family's own export merges them into a folder in Kokoro's layout (float32, as Kokoro ships)."""
+    from voxtune.models.kokoro.export import export_adapter
+    from voxtune.models.kokoro.family import KokoroFamily
+
+    folder = export_adapter(adapter, out / "kokoro", base=str(base) if base is not None else None)
+    recorded = metadata.get("base_model") or {}
+    return MergeResult(
+        family=KokoroFamily.name,
+        base=str(base or recorded.get("reference", "")),
+        adapter=str(adapter),
+        kind="peft" if metadata.get("method") != "full" else "full",
+        dtype="float32",
+        outputs={"kokoro": sorted(p for p in folder.rglob("*") if p.is_file())},
         details={"stage": metadata.get("stage"), "run": metadata.get("run")},
     )

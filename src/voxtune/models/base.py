@@ -296,6 +296,13 @@ class ModelFamily(ABC):
         """The model's ids for the corpus speakers (for families that condition on a speaker id)."""
         return {}
 
+    def prepare_for_corpus(
+        self, loaded: LoadedModel, settings: FamilySettings, speakers: Mapping[str, int]
+    ) -> None:
+        """Add what the model needs for this corpus before any adapter wraps it or weights are loaded
+        into it (Kokoro: one trainable voice table per speaker, new phoneme rows); once per run."""
+        return None  # most families need nothing
+
     def context_turns(self, settings: FamilySettings) -> int:
         """How many earlier turns of a conversation an item is given as context (0: none)."""
         return 0

@@ -13,6 +13,7 @@ from voxtune.models.base import ModelFamily
 
 _BUILTIN: dict[str, str] = {
     "csm": "voxtune.models.csm.family",
+    "kokoro": "voxtune.models.kokoro.family",
     "kyutai_stt": "voxtune.models.kyutai_stt.family",
     "moshi": "voxtune.models.moshi.family",
 }

@@ -267,6 +267,7 @@ def run_training(
         revision=config.model.revision,
     )
     speakers = family.speaker_ids(settings, (c.supervisions[0].speaker for c in cuts if c.supervisions))
+    family.prepare_for_corpus(loaded, settings, speakers)
     contexts = conversation_contexts(cuts) if family.context_turns(settings) else {}
     _prepare_model(loaded, config)
     if accelerator.is_main_process:
