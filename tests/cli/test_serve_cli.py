@@ -31,9 +31,9 @@ def test_adapters_list_and_show(serve_models: ServeModels, tmp_path: Path) -> No
         app, ["adapters", "list", str(serve_models.csm_adapters.parent)], env={"COLUMNS": "200"}
     )
     assert listed.exit_code == 0, listed.output
-    for name in ("nb", "sv", "en-digits", "de-digits"):
+    for name in ("nb", "sv", "en-digits", "de-digits", "words", "plain"):
         assert f"│ {name} " in listed.output
-    assert "adapters: 4" in listed.output and "test_ctc" in listed.output
+    assert "adapters: 6" in listed.output and "test_ctc" in listed.output and "kyutai_stt" in listed.output
     shown = runner.invoke(
         app, ["adapters", "show", str(serve_models.csm_adapters / "nb")], env={"COLUMNS": "200"}
     )
