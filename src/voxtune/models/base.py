@@ -311,6 +311,14 @@ class ModelFamily(ABC):
         """Validate a ``family:`` config block (plain pydantic; callers wrap errors with context)."""
         return self.settings_class.model_validate(dict(data or {}))
 
+    def base_voices(self, loaded: LoadedModel) -> list[str]:
+        """Voices the base model itself ships, by name (Kokoro's ``voices/*.pt``); a server offers them."""
+        return []
+
+    pickled_weights_restricted: ClassVar[bool] = False
+    """True when the family reads pickled weight files only through torch's ``weights_only`` loader
+    (tensors and plain containers, never code), so a server may load its ``.pth`` bases."""
+
     export_formats: ClassVar[tuple[str, ...]] = ("transformers",)
     """Formats ``export`` writes; ``transformers`` (a ``save_pretrained`` folder) is always one."""
 

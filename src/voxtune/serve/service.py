@@ -50,7 +50,8 @@ def start_service(config: ServeConfig, *, metrics: ServeMetrics | None = None) -
     max_bytes = int(config.adapter_cache.max_memory_mb * 2**20)
     for model_config in config.models:
         family = _family(model_config)
-        check_safetensors_base(model_config.base)
+        if not family.pickled_weights_restricted:
+            check_safetensors_base(model_config.base)
         dtype, device = _placement(model_config)
         loaded = family.load(
             model_config.base,
@@ -63,6 +64,8 @@ def start_service(config: ServeConfig, *, metrics: ServeMetrics | None = None) -
         sources = _sources(model_config)
         registry = AdapterRegistry.scan(sources)
         catalog_model = build_catalog_model(model_config, family, loaded.source, registry)
+        for voice in family.base_voices(loaded):
+            catalog_model.voices.setdefault(voice, voice)
         for source in sources:  # an adapter named on its own must fit; one found by searching may not
             name = source.name or source.path.name
             if source.is_one_adapter and name not in catalog_model.adapters:

@@ -85,6 +85,7 @@ def unwrap(model: nn.Module) -> KokoroTrainable:
 
 class KokoroFamily(ModelFamily):
     name = "kokoro"
+    pickled_weights_restricted = True  # KModel and the voice packs load with torch.load(weights_only=True)
     task = "tts"
     model_types = ("kokoro",)
     settings_class = KokoroSettings
@@ -259,6 +260,9 @@ class KokoroFamily(ModelFamily):
         return core.adversary
 
     # -- generation ----------------------------------------------------------------------------
+    def base_voices(self, loaded: LoadedModel) -> list[str]:
+        return loaded.extras["files"].voice_names()
+
     def _voice(self, loaded: LoadedModel, speaker: str | None) -> torch.Tensor:
         core = unwrap(loaded.model)
         packs = {
