@@ -43,6 +43,13 @@ class ModelSource:
     revision: str | None = None
     content_hash: str | None = None
 
+    def pretrained_location(self) -> tuple[str, dict[str, Any]]:
+        """What ``from_pretrained`` is given for this source: the local folder, or the hub id and the
+        keyword arguments pinning its revision."""
+        if self.revision is None:
+            return str(self.local_path), {}
+        return self.reference, {"revision": self.revision}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "reference": self.reference,

@@ -67,6 +67,15 @@ class CodecCache:
         self._memory: dict[str, np.ndarray] = {}
         self._keys: dict[Hashable, str] = {}
 
+    @classmethod
+    def for_codec(
+        cls, codec: torch.nn.Module, config: Mapping[str, Any], cache_dir: Path | None = None
+    ) -> CodecCache:
+        """The on-disk cache of ``codec`` (its weights and config fingerprinted), under ``cache_dir`` or
+        the default root."""
+        root = cache_dir if cache_dir is not None else default_cache_root()
+        return cls(root, module_fingerprint(codec, config))
+
     def path(self, key: str) -> Path | None:
         return None if self.root is None else self.root / key[:2] / f"{key}.npy"
 

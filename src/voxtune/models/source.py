@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from voxtune.errors import InputError
-from voxtune.models.base import ModelSource
+from voxtune.models.base import ModelFamily, ModelSource
 
 CONFIG_FILE = "config.json"
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
@@ -92,3 +92,30 @@ def folder_content_hash(folder: Path, chunk: int = 1 << 22) -> str:
             while block := handle.read(chunk):
                 digest.update(block)
     return digest.hexdigest()[:16]
+
+
+def load_pretrained(
+    family: ModelFamily,
+    reference: str | Path,
+    revision: str | None,
+    model_class: type,
+    *,
+    what: str,
+    **model_kwargs: Any,
+) -> tuple[ModelSource, Any, Any]:
+    """The source, model and tokenizer of a transformers-format ``reference`` of ``family`` (a hub id,
+    pinned when ``revision`` is given, or a local folder); InputError naming ``what`` when either the
+    folder is another family's or ``from_pretrained`` fails."""
+    from transformers import AutoTokenizer
+
+    from voxtune.models.registry import check_family
+
+    check_family(family, reference, revision)
+    source, _ = resolve_model(reference, revision)
+    where, pinned = source.pretrained_location()
+    try:
+        model = model_class.from_pretrained(where, **model_kwargs, **pinned)
+        tokenizer = AutoTokenizer.from_pretrained(where, **pinned)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot load {what} model '{reference}': {exc}", path=source.local_path) from None
+    return source, model, tokenizer

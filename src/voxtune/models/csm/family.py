@@ -26,7 +26,7 @@ from voxtune.models.base import (
     ModelFamily,
     Quantization,
 )
-from voxtune.models.codec_cache import CodecCache, cut_waveform, default_cache_root, module_fingerprint
+from voxtune.models.codec_cache import CodecCache, cut_waveform
 from voxtune.models.csm import sequence
 from voxtune.models.csm.generate import FrameBudget, synthesise, synthesise_incremental
 from voxtune.models.csm.loss import PARTS, csm_loss, unwrap
@@ -162,25 +162,17 @@ class CsmFamily(ModelFamily):
         quantization: Quantization | None = None,
         revision: str | None = None,
     ) -> LoadedModel:
-        from transformers import AutoTokenizer, CsmForConditionalGeneration
+        from transformers import CsmForConditionalGeneration
 
-        from voxtune.models.registry import check_family
-        from voxtune.models.source import resolve_model
+        from voxtune.models.source import load_pretrained
 
-        check_family(self, reference, revision)
-        source, _ = resolve_model(reference, revision)
-        where = str(source.local_path) if source.revision is None else source.reference
         kwargs: dict[str, Any] = {"dtype": dtype or torch.float32}
-        if source.revision is not None:
-            kwargs["revision"] = source.revision
         if quantization is not None:
             kwargs["quantization_config"] = _quantization_config(quantization)
             kwargs["device_map"] = {"": torch.device(device)}
-        try:
-            model = CsmForConditionalGeneration.from_pretrained(where, **kwargs)
-            tokenizer = AutoTokenizer.from_pretrained(where, revision=kwargs.get("revision"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot load CSM model '{reference}': {exc}", path=source.local_path) from None
+        source, model, tokenizer = load_pretrained(
+            self, reference, revision, CsmForConditionalGeneration, what="CSM", **kwargs
+        )
         if tokenizer.bos_token_id is None or tokenizer.eos_token_id is None:
             raise InputError(
                 "the model's tokenizer has no bos/eos tokens, which CSM prompts need",
@@ -218,8 +210,7 @@ class CsmFamily(ModelFamily):
     ) -> CsmItemEncoder:
         assert isinstance(settings, CsmSettings)
         assert loaded.codec is not None
-        codec_id = module_fingerprint(loaded.codec, loaded.model.config.codec_config.to_dict())
-        cache = CodecCache(cache_dir if cache_dir is not None else default_cache_root(), codec_id)
+        cache = CodecCache.for_codec(loaded.codec, loaded.model.config.codec_config.to_dict(), cache_dir)
         return CsmItemEncoder(loaded, settings, cache, speakers or settings.speaker_ids, token_weights or {})
 
     def collate(self, examples: Sequence[Example]) -> Batch:

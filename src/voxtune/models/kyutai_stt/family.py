@@ -19,7 +19,7 @@ import torch
 from lhotse.cut import Cut
 from torch import nn
 
-from voxtune.errors import ConfigError, InputError, ItemError
+from voxtune.errors import ConfigError, ItemError
 from voxtune.models import mimi
 from voxtune.models.base import (
     Batch,
@@ -32,7 +32,7 @@ from voxtune.models.base import (
     ModelFamily,
     Quantization,
 )
-from voxtune.models.codec_cache import CodecCache, cut_waveform, default_cache_root, module_fingerprint
+from voxtune.models.codec_cache import CodecCache, cut_waveform
 from voxtune.models.kyutai.pause_heads import PauseHeads
 from voxtune.models.kyutai.spm_tokenizer import SPM_FILE, word_tokens
 from voxtune.models.kyutai.text_stream import TokenizedWord, stream_tokens, text_stream
@@ -170,31 +170,25 @@ class KyutaiSttFamily(ModelFamily):
         revision: str | None = None,
     ) -> LoadedModel:
         from transformers import (
-            AutoTokenizer,
             KyutaiSpeechToTextFeatureExtractor,
             KyutaiSpeechToTextForConditionalGeneration,
         )
 
-        from voxtune.models.registry import check_family
-        from voxtune.models.source import resolve_model
+        from voxtune.models.source import load_pretrained
 
         if quantization is not None:
             raise ConfigError(
                 "quantized loading is not supported for Kyutai STT", hint="Remove model.quantization"
             )
-        check_family(self, reference, revision)
-        source, _ = resolve_model(reference, revision)
-        where = str(source.local_path) if source.revision is None else source.reference
-        kwargs: dict[str, Any] = {"revision": source.revision} if source.revision is not None else {}
-        try:
-            model = KyutaiSpeechToTextForConditionalGeneration.from_pretrained(
-                where, dtype=dtype or torch.float32, **kwargs
-            )
-            tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
-        except (OSError, ValueError) as exc:
-            raise InputError(
-                f"cannot load Kyutai STT model '{reference}': {exc}", path=source.local_path
-            ) from None
+        source, model, tokenizer = load_pretrained(
+            self,
+            reference,
+            revision,
+            KyutaiSpeechToTextForConditionalGeneration,
+            what="Kyutai STT",
+            dtype=dtype or torch.float32,
+        )
+        where, kwargs = source.pretrained_location()
         try:
             features = KyutaiSpeechToTextFeatureExtractor.from_pretrained(where, **kwargs)
             delay = float(features.audio_delay_seconds or 0.0)
@@ -239,8 +233,7 @@ class KyutaiSttFamily(ModelFamily):
     ) -> SttItemEncoder:
         assert isinstance(settings, SttSettings)
         assert loaded.codec is not None
-        codec_id = module_fingerprint(loaded.codec, loaded.model.config.codec_config.to_dict())
-        cache = CodecCache(cache_dir if cache_dir is not None else default_cache_root(), codec_id)
+        cache = CodecCache.for_codec(loaded.codec, loaded.model.config.codec_config.to_dict(), cache_dir)
         return SttItemEncoder(loaded, settings, cache)
 
     def collate(self, examples: Sequence[Example]) -> Batch:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -33,7 +32,7 @@ from voxtune.models.base import (
     ModelFamily,
     Quantization,
 )
-from voxtune.models.codec_cache import CodecCache, cut_waveform, default_cache_root, module_fingerprint
+from voxtune.models.codec_cache import CodecCache, cut_waveform
 from voxtune.models.kyutai.spm_tokenizer import SPM_FILE, word_tokens
 from voxtune.models.kyutai.text_stream import TokenizedWord, stream_tokens, text_stream
 from voxtune.models.kyutai.words import item_words
@@ -186,28 +185,23 @@ class MoshiFamily(ModelFamily):
         quantization: Quantization | None = None,
         revision: str | None = None,
     ) -> LoadedModel:
-        from transformers import AutoTokenizer, MoshiForConditionalGeneration
+        from transformers import MoshiForConditionalGeneration
 
-        from voxtune.models.registry import check_family
-        from voxtune.models.source import resolve_model
+        from voxtune.models.source import load_pretrained
 
         if quantization is not None:
             raise ConfigError(
                 "quantized loading is not supported for Moshi", hint="Remove model.quantization"
             )
-        check_family(self, reference, revision)
-        source, _ = resolve_model(reference, revision)
-        where = str(source.local_path) if source.revision is None else source.reference
-        kwargs: dict[str, Any] = {"revision": source.revision} if source.revision is not None else {}
-        try:
-            model = MoshiForConditionalGeneration.from_pretrained(
-                where, dtype=dtype or torch.float32, **kwargs
-            )
-            tokenizer = AutoTokenizer.from_pretrained(where, **kwargs)
-        except (OSError, ValueError) as exc:
-            raise InputError(
-                f"cannot load Moshi model '{reference}': {exc}", path=source.local_path
-            ) from None
+        source, model, tokenizer = load_pretrained(
+            self,
+            reference,
+            revision,
+            MoshiForConditionalGeneration,
+            what="Moshi",
+            dtype=dtype or torch.float32,
+        )
+        where, _ = source.pretrained_location()
         model.to(device).eval()
         codec = model.audio_encoder.eval()
         codec.requires_grad_(False)
@@ -240,8 +234,9 @@ class MoshiFamily(ModelFamily):
     ) -> MoshiItemEncoder:
         assert isinstance(settings, MoshiSettings)
         assert loaded.codec is not None
-        codec_id = module_fingerprint(loaded.codec, loaded.model.config.audio_encoder_config.to_dict())
-        cache = CodecCache(cache_dir if cache_dir is not None else default_cache_root(), codec_id)
+        cache = CodecCache.for_codec(
+            loaded.codec, loaded.model.config.audio_encoder_config.to_dict(), cache_dir
+        )
         return MoshiItemEncoder(loaded, settings, cache)
 
     def collate(self, examples: Sequence[Example]) -> Batch:
