@@ -16,7 +16,7 @@ from voxtune.demo.pipeline import STEPS, DemoContext, prepare_corpus, train_tiny
 @pytest.mark.slow
 def test_stt_step_trains_merges_exports_and_probes(tmp_path: Path, demo_raw: Path) -> None:
     names = [name for name, _ in STEPS]
-    assert names.index("stt") == names.index("train") + 1
+    assert names.index("prepare") < names.index("stt") < names.index("serve")  # needs the corpus; is served
     (tmp_path / "raw").symlink_to(demo_raw)
     ctx = DemoContext(out=tmp_path, workers=1, seed=0, console=Console(file=io.StringIO(), width=200))
     prepare_corpus(ctx)
