@@ -3,14 +3,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from support.evaluation import save_tiny_audio_classifier
 from voxtune.errors import InputError
 from voxtune.evaluate.metrics.emotion import EmotionClassifier, emotion_accuracy
+from voxtune.models.tiny_audio_classifier import build_tiny_audio_classifier
 
 
 @pytest.fixture(scope="module")
 def classifier(tmp_path_factory):
-    folder = save_tiny_audio_classifier(
+    folder = build_tiny_audio_classifier(
         tmp_path_factory.mktemp("emotion") / "model", ["ang", "hap", "NEU", "sad"], seed=3
     )
     return EmotionClassifier(folder, aliases={"ang": "angry", "hap": "happy"})

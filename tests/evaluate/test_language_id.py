@@ -3,7 +3,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from support.evaluation import save_tiny_audio_classifier
 from voxtune.errors import ConfigError, InputError
 from voxtune.evaluate.metrics.confusion import confusion_matrix
 from voxtune.evaluate.metrics.language_id import (
@@ -12,6 +11,7 @@ from voxtune.evaluate.metrics.language_id import (
     language_confusion,
     to_iso639_1,
 )
+from voxtune.models.tiny_audio_classifier import build_tiny_audio_classifier
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_lingua_has_no_luxembourgish():
 
 
 def test_audio_language_id_with_a_tiny_model_loaded_by_path(tmp_path, read_clip):
-    folder = save_tiny_audio_classifier(tmp_path / "lid", ["eng", "tel", "nob", "zlm"])
+    folder = build_tiny_audio_classifier(tmp_path / "lid", ["eng", "tel", "nob", "zlm"])
     identifier = AudioLanguageIdentifier(folder)
     assert identifier.languages == ("en", "te", "nb", "ms")
     audio, rate = read_clip(9, "nicolas", 1)

@@ -17,35 +17,6 @@ def harmonic_tone(f0_hz: np.ndarray, sample_rate: int, harmonics: int = 15) -> n
     return (0.3 * np.sum(parts, axis=0)).astype(np.float32)
 
 
-def save_tiny_audio_classifier(folder: Path, labels: list[str], seed: int = 0) -> Path:
-    """A random 1-layer wav2vec2 sequence classifier with ``labels``, saved with save_pretrained."""
-    import torch
-    from transformers import (
-        Wav2Vec2Config,
-        Wav2Vec2FeatureExtractor,
-        Wav2Vec2ForSequenceClassification,
-    )
-
-    torch.manual_seed(seed)
-    config = Wav2Vec2Config(
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        conv_dim=(8, 8),
-        conv_stride=(5, 4),
-        conv_kernel=(10, 4),
-        num_conv_pos_embeddings=8,
-        num_conv_pos_embedding_groups=2,
-        classifier_proj_size=8,
-        id2label=dict(enumerate(labels)),
-        label2id={label: i for i, label in enumerate(labels)},
-    )
-    Wav2Vec2ForSequenceClassification(config).save_pretrained(folder)
-    Wav2Vec2FeatureExtractor(sampling_rate=16000, return_attention_mask=True).save_pretrained(folder)
-    return folder
-
-
 def save_tiny_xvector(folder: Path, seed: int = 0) -> Path:
     """A random 1-layer WavLM x-vector model and feature extractor, saved with save_pretrained."""
     import torch

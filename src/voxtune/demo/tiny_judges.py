@@ -17,30 +17,13 @@ MARKER = "voxtune_demo.json"
 
 def build_demo_language_id(folder: Path, languages: Sequence[str], *, seed: int = 0) -> Path:
     """Write the model into ``folder`` unless the same labels and seed already did."""
-    import torch
-    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2ForSequenceClassification
+    from voxtune.models.tiny_audio_classifier import build_tiny_audio_classifier
 
     labels = sorted(languages)
     marker = folder / MARKER
     wanted = {"seed": seed, "labels": labels}
     if marker.is_file() and read_json(marker) == wanted:
         return folder
-    torch.manual_seed(seed)
-    config = Wav2Vec2Config(
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        conv_dim=(8, 8),
-        conv_stride=(5, 4),
-        conv_kernel=(10, 4),
-        num_conv_pos_embeddings=8,
-        num_conv_pos_embedding_groups=2,
-        classifier_proj_size=8,
-        id2label=dict(enumerate(labels)),
-        label2id={label: i for i, label in enumerate(labels)},
-    )
-    Wav2Vec2ForSequenceClassification(config).save_pretrained(folder)
-    Wav2Vec2FeatureExtractor(sampling_rate=16000, return_attention_mask=True).save_pretrained(folder)
+    build_tiny_audio_classifier(folder, labels, seed=seed)
     write_json(wanted, marker)
     return folder

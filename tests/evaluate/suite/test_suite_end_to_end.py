@@ -13,12 +13,12 @@ import pytest
 import soundfile as sf
 
 from support.eval_runs import put_in_split, save_adapter_run, write_eval_config
-from support.evaluation import save_tiny_audio_classifier
 from support.tiny_csm import fsdd_corpus
 from voxtune.evaluate.suite import run_evaluation
 from voxtune.evaluate.suite.run import METRICS_FILE, REPORT_FILE, SAMPLES_FILE
 from voxtune.listen import ListeningDesign, load_pool
 from voxtune.listen.trials import design_trials
+from voxtune.models.tiny_audio_classifier import build_tiny_audio_classifier
 
 pytestmark = pytest.mark.slow  # a tiny CSM generates ~40 clips, each scored: about a minute here
 
@@ -36,7 +36,7 @@ def workspace(fsdd_dir: Path, tiny_csm: Path, tmp_path_factory: pytest.TempPathF
     put_in_split(fsdd_corpus(audio, root / "corpus", speakers=SPEAKERS, indices=range(1)), "test")
     (audio / "0_george_0.wav").unlink()  # george_0_0 loses its reference recording
     save_adapter_run(tiny_csm, root, speakers=SPEAKERS, languages=["en"])
-    save_tiny_audio_classifier(root / "lid", ["en", "nb"])
+    build_tiny_audio_classifier(root / "lid", ["en", "nb"])
     return root
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from support.evaluation import save_tiny_audio_classifier
 from support.tiny_ctc import LETTERS, save_tiny_ctc_model
 from voxtune.corpus import fields
 from voxtune.evaluate.metrics.emotion import EmotionClassifier
@@ -17,6 +16,7 @@ from voxtune.evaluate.suite.config import JudgesSpec
 from voxtune.evaluate.suite.items import EvalItem
 from voxtune.evaluate.suite.judges import Judges
 from voxtune.evaluate.suite.scoring import Output, Scorer
+from voxtune.models.tiny_audio_classifier import build_tiny_audio_classifier
 from voxtune.sources.items import cut_from_file
 
 
@@ -42,7 +42,7 @@ def judged(fsdd_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("judges")
     spec = JudgesSpec(
         aligner=str(save_tiny_ctc_model(folder / "ctc", LETTERS)),
-        emotion=str(save_tiny_audio_classifier(folder / "emotion", ["angry", "happy"])),
+        emotion=str(build_tiny_audio_classifier(folder / "emotion", ["angry", "happy"])),
         utmos=save_rms_utmos(folder / "utmos_scripted.pt"),
     )
     cut = cut_from_file(fsdd_dir / "3_nicolas_5.wav", "three", text="three", speaker="nicolas", language="en")
