@@ -4,13 +4,12 @@ free port of 127.0.0.1 (the demo, benchmarks, tests)."""
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections.abc import Iterator
 
 import uvicorn
 
 from voxtune.serve.app import create_app
+from voxtune.serve.background import server_in_thread
 from voxtune.serve.config import ServeConfig
 from voxtune.serve.service import Service
 
@@ -49,18 +48,6 @@ def serve_forever(service: Service, *, host: str | None = None, port: int | None
 @contextlib.contextmanager
 def background_server(service: Service, *, start_timeout: float = 30.0) -> Iterator[str]:
     """Serve ``service`` on 127.0.0.1 (a free port) in a thread; yield its base URL, stop it after."""
-    server = uvicorn.Server(uvicorn_config(create_app(service), service.config, host="127.0.0.1", port=0))
-    thread = threading.Thread(target=server.run, name="voxtune-serve", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + start_timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise RuntimeError(f"the server did not start within {start_timeout:.0f} s")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    config = uvicorn_config(create_app(service), service.config, host="127.0.0.1", port=0)
+    with server_in_thread(config, start_timeout=start_timeout) as url:
+        yield url
