@@ -14,6 +14,7 @@ from voxtune.adapters.compat import check_compatible
 from voxtune.adapters.registry import AdapterRegistry, AdapterSource
 from voxtune.errors import ConfigError, InputError
 from voxtune.models.base import ModelFamily
+from voxtune.models.placement import resolve_device, resolve_dtype
 from voxtune.models.registry import detect_family, get_family
 from voxtune.serve.catalog import Catalog, build_catalog_model
 from voxtune.serve.config import AdapterEntry, ServeConfig, ServedModelConfig
@@ -125,18 +126,8 @@ def _family(config: ServedModelConfig) -> ModelFamily:
 
 
 def _placement(config: ServedModelConfig) -> tuple[torch.dtype, str]:
-    device = config.device
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(
-            f"models '{config.name}': device {device} asked for, but there is no CUDA GPU",
-            hint="Use device: auto or cpu",
-        )
-    if config.dtype == "auto":
-        gpu_bf16 = device.startswith("cuda") and torch.cuda.is_bf16_supported()
-        return (torch.bfloat16 if gpu_bf16 else torch.float32), device
-    return getattr(torch, config.dtype), device
+    device = resolve_device(config.device)
+    return resolve_dtype(config.dtype, device), device
 
 
 def _sources(config: ServedModelConfig) -> list[AdapterSource]:

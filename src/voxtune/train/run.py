@@ -32,6 +32,7 @@ from voxtune.corpus import Corpus
 from voxtune.corpus.manifest import read_json, write_json
 from voxtune.errors import ConfigError, InputError
 from voxtune.models.base import FamilySettings, LoadedModel, ModelFamily
+from voxtune.models.placement import resolve_device
 from voxtune.models.registry import detect_family, get_family
 from voxtune.train import filters
 from voxtune.train.adapters import TrainedWeights
@@ -81,11 +82,7 @@ def resume_fingerprint(config: TrainConfig) -> str:
 
 
 def _device(config: TrainConfig) -> str:
-    if config.device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if config.device == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("device: cuda, but no CUDA GPU is visible", hint="Use device: auto or cpu")
-    return config.device
+    return resolve_device(config.device)
 
 
 def _precision(config: TrainConfig, device: str) -> str:

@@ -48,8 +48,8 @@ from voxtune.evaluate.suite.systems import (
     Systems,
     collect_adapters,
     load_systems,
-    resolve_device,
 )
+from voxtune.models.placement import resolve_device
 from voxtune.models.registry import detect_family, get_family
 
 METRICS_FILE = "metrics.json"

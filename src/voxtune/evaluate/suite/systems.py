@@ -20,6 +20,7 @@ from voxtune.corpus.manifest import read_json
 from voxtune.errors import ConfigError, InputError
 from voxtune.evaluate.suite.config import AdapterSpec, BaseModelSpec
 from voxtune.models.base import FamilySettings, LoadedModel, ModelFamily
+from voxtune.models.placement import resolve_device, resolve_dtype
 from voxtune.models.registry import detect_family, get_family
 
 BASE = "base"
@@ -125,22 +126,6 @@ def collect_adapters(specs: Iterable[AdapterSpec]) -> list[AdapterInfo]:
             hint="Give single adapter folders a `name` in the adapters list",
         )
     return adapters
-
-
-def resolve_device(device: str) -> str:
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("device: cuda, but no CUDA GPU is visible", hint="Use device: auto or cpu")
-    return device
-
-
-def resolve_dtype(dtype: str, device: str) -> torch.dtype:
-    if dtype != "auto":
-        return getattr(torch, dtype)
-    if device == "cuda" and torch.cuda.is_bf16_supported():
-        return torch.bfloat16
-    return torch.float32
 
 
 class Systems:

@@ -73,21 +73,16 @@ class Emotion(ItemStage):
         self.label_map = LabelMap.create(config.labels, config.synonyms)
         self.classifier: Any = None
         if config.source == "classifier":
-            import torch
-
             from voxtune.emotion.classifier import EmotionClassifier
 
             assert config.model is not None
-            device = config.device
-            if device == "auto":
-                device = "cuda" if torch.cuda.is_available() else "cpu"
-            dtype = config.dtype
-            if dtype == "auto":
-                dtype = "float16" if device.startswith("cuda") else "float32"
+            from voxtune.models.placement import resolve_device, resolve_dtype
+
+            device = resolve_device(config.device)
             self.classifier = EmotionClassifier.from_pretrained(
                 config.model,
                 device=device,
-                dtype=getattr(torch, dtype),
+                dtype=resolve_dtype(config.dtype, device, gpu="float16"),
                 batch_size=config.batch_size,
                 window_seconds=config.window_seconds,
             )

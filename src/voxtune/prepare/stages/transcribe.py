@@ -184,20 +184,15 @@ class Transcribe(ItemStage):
                 beam_size=config.num_beams,
                 **options,
             )
-        import torch
 
         from voxtune.asr.whisper import WhisperTranscriber
+        from voxtune.models.placement import resolve_device, resolve_dtype
 
-        device = config.device
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        dtype = config.dtype
-        if dtype == "auto":
-            dtype = "float16" if device.startswith("cuda") else "float32"
+        device = resolve_device(config.device)
         return WhisperTranscriber.from_pretrained(
             config.model,
             device=device,
-            dtype=getattr(torch, dtype),
+            dtype=resolve_dtype(config.dtype, device, gpu="float16"),
             num_beams=config.num_beams,
             batch_size=config.batch_size,
             **options,
